@@ -1,0 +1,226 @@
+"""The ModelArts visualization-job API: one method per call, typed results, every quirk absorbed here.
+
+The client knows nothing of Django: it is given an endpoint, a project id, an auth object (see auth.py),
+timeouts and a User-Agent, so it can be used and tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .auth import RenewableAuth
+from .errors import BadResponse, ModelArtsError, error_fields, error_for
+from .http import Timeouts, send
+from .signing import build_path, build_query
+
+INTEGER_TEXT = re.compile(r"\s*-?[0-9]{1,19}\s*\Z")
+SORT_KEYS = ("job_id", "job_name", "job_desc", "create_time", "status")
+MAX_JOB_ID = 2**63 - 1  # job ids are Java Longs
+
+
+@dataclass(frozen=True)
+class VisualizationJob:
+    job_id: int
+    job_name: str
+    status: int
+    create_time: datetime | None
+    duration_ms: int | None
+    job_desc: str
+    service_url: str
+    train_url: str
+    resource_id: str
+    remaining_duration_ms: int | None
+
+
+@dataclass(frozen=True)
+class JobList:
+    jobs: list[VisualizationJob]
+    total: int
+    job_count_limit: int | None
+    quotas: int | None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries apply to GET only: on connection errors, 429 and 502/503/504; everything else fails fast."""
+
+    attempts: int = 3
+    backoff_seconds: float = 0.5
+    max_retry_after_seconds: int = 10
+
+    def as_urllib3(self) -> Retry:
+        retries = max(self.attempts - 1, 0)
+        return Retry(
+            total=retries,
+            connect=retries,
+            read=False,  # the server may have started working on it; and a slow server stays slow
+            status=retries,
+            other=0,
+            redirect=0,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=frozenset({429, 502, 503, 504}),
+            backoff_factor=self.backoff_seconds,
+            respect_retry_after_header=True,
+            retry_after_max=self.max_retry_after_seconds,
+            raise_on_status=False,  # the last answer is mapped to an error like any other
+            raise_on_redirect=False,
+        )
+
+
+class ModelArtsClient:
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        project_id: str,
+        auth: RenewableAuth,
+        user_agent: str,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+    ):
+        self.endpoint = endpoint.rstrip("/")
+        self.project_id = project_id
+        self.auth = auth
+        self.timeouts = timeouts
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Content-Type"] = "application/json"
+        adapter = HTTPAdapter(max_retries=retry.as_urllib3())
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def get_visualization_job(self, job_id: int) -> VisualizationJob:
+        body = self._get(["visualization-jobs", str(job_id)], [])
+        return parse_job(body)
+
+    def list_visualization_jobs(
+        self,
+        page: int = 1,
+        per_page: int = 10,
+        sort_by: str | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        status: int | None = None,
+        search: str | None = None,
+    ) -> JobList:
+        params = [("page", str(page)), ("per_page", str(per_page))]
+        if sort_by is not None:
+            if sort_by not in SORT_KEYS:
+                raise ValueError(f"sort_by must be one of {', '.join(SORT_KEYS)}")
+            params.append(("sortBy", sort_by))
+        if order is not None:
+            params.append(("order", order))
+        if status is not None:
+            params.append(("status", str(status)))
+        if search:
+            params.append(("search_content", search))
+        return parse_job_list(self._get(["visualization-jobs"], params))
+
+    def _get(self, segments: list[str], params: list[tuple[str, str]]) -> dict[str, Any]:
+        url = self.endpoint + build_path(["v1", self.project_id, *segments])
+        if params:
+            url += "?" + build_query(params)
+        response = send(self.session, "GET", url, timeouts=self.timeouts, auth=self.auth)
+        if response.status_code == 401 and self.auth.renew():
+            response = send(self.session, "GET", url, timeouts=self.timeouts, auth=self.auth)
+        return parse_body(response)
+
+
+def parse_body(response: requests.Response) -> dict[str, Any]:
+    """The JSON object of a successful answer; anything else becomes the fitting ModelArtsError."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise _non_json_error(response)
+    if response.status_code >= 400 or body.get("is_success") is False:
+        code, message, request_id = error_fields(body)
+        raise error_for(response.status_code, code, message, request_id or response.headers.get("X-Request-Id", ""))
+    return body
+
+
+def _non_json_error(response: requests.Response) -> ModelArtsError:
+    if response.status_code < 400:
+        return BadResponse(f"Expected a JSON object, got {_describe_body(response)}.", http_status=response.status_code)
+    return error_for(response.status_code, "", f"HTTP {response.status_code} with {_describe_body(response)}.")
+
+
+def _describe_body(response: requests.Response) -> str:
+    content_type = response.headers.get("Content-Type", "no content type").split(";")[0]
+    return f"a {content_type} body of {len(response.content)} bytes"
+
+
+def parse_job_list(body: dict[str, Any]) -> JobList:
+    jobs = body.get("jobs")
+    if jobs is None:
+        jobs = []
+    if not isinstance(jobs, list):
+        raise BadResponse(f"'jobs' should be a list, got {type(jobs).__name__}.")
+    return JobList(
+        jobs=[parse_job(item) for item in jobs],
+        total=_integer(body, "job_total_count", required=False) or 0,
+        job_count_limit=_integer(body, "job_count_limit", required=False),
+        quotas=_integer(body, "quotas", required=False),
+    )
+
+
+def parse_job(item: Any) -> VisualizationJob:
+    if not isinstance(item, dict):
+        raise BadResponse(f"A job should be a JSON object, got {type(item).__name__}.")
+    job_id = _integer(item, "job_id")
+    create_ms = _integer(item, "create_time", required=False)
+    return VisualizationJob(
+        job_id=job_id,
+        job_name=_text(item, "job_name"),
+        status=_integer(item, "status"),
+        create_time=datetime.fromtimestamp(create_ms / 1000, tz=UTC) if create_ms else None,
+        duration_ms=_integer(item, "duration", required=False),
+        job_desc=_text(item, "job_desc"),
+        service_url=_text(item, "service_url"),
+        train_url=_text(item, "train_url"),
+        resource_id=_text(item, "resource_id"),
+        remaining_duration_ms=_integer(item, "remaining_duration", required=False),
+    )
+
+
+def _integer(item: dict[str, Any], field: str, required: bool = True) -> int | None:
+    """Integers arrive as numbers or as strings of digits; anything else is a broken answer."""
+    value = item.get(field)
+    if value is None or value == "":
+        if required:
+            raise BadResponse(f"The field '{field}' is missing from the answer.")
+        return None
+    if isinstance(value, bool):
+        raise BadResponse(f"The field '{field}' should be an integer, got a boolean.")
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, float) and value.is_integer():
+        result = int(value)
+    elif isinstance(value, str) and INTEGER_TEXT.match(value):
+        result = int(value)
+    else:
+        raise BadResponse(f"The field '{field}' should be an integer, got {_short_repr(value)}.")
+    if abs(result) > MAX_JOB_ID:
+        raise BadResponse(f"The field '{field}' is out of range.")
+    return result
+
+
+def _text(item: dict[str, Any], field: str) -> str:
+    value = item.get(field)
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        raise BadResponse(f"The field '{field}' should be text, got {type(value).__name__}.")
+    return str(value)
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

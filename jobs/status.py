@@ -1,0 +1,82 @@
+"""The ModelArts status-reference table: what each integer status means, and how to show it.
+
+Copied from ModelArts' published table (codes 0-22). Templates never decide colours or icons: they ask
+this module, so one table drives every badge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Group -> (CSS modifier, icon). The text label is always shown too: colour is never the only signal.
+GROUP_STYLES: dict[str, tuple[str, str]] = {
+    "starting": ("info", "◔"),
+    "queued": ("info", "⋯"),
+    "running": ("active", "▶"),
+    "stopping": ("warning", "◼"),
+    "succeeded": ("success", "✔"),
+    "failed": ("danger", "✖"),
+    "stopped": ("muted", "■"),
+    "unknown": ("muted", "?"),
+}
+GROUPS = tuple(GROUP_STYLES)
+TERMINAL_GROUPS = frozenset({"succeeded", "failed", "stopped"})
+
+
+@dataclass(frozen=True)
+class Status:
+    code: int
+    constant: str
+    label: str
+    label_zh: str
+    group: str
+
+    @property
+    def terminal(self) -> bool:
+        """A job in a terminal status will not change by itself, so it can be cached for longer."""
+        return self.group in TERMINAL_GROUPS
+
+    @property
+    def css_class(self) -> str:
+        return GROUP_STYLES[self.group][0]
+
+    @property
+    def icon(self) -> str:
+        return GROUP_STYLES[self.group][1]
+
+
+_TABLE = [
+    (0, "JOBSTAT_UNKNOWN", "Unknown status", "作业状态未知", "unknown"),
+    (1, "JOBSTAT_INIT", "Being initialized", "作业初始化状态", "starting"),
+    (2, "JOBSTAT_IMAGE_CREATING", "Job image being created", "作业镜像正在创建", "starting"),
+    (3, "JOBSTAT_IMAGE_FAILED", "Failed to create job image", "作业镜像创建失败", "failed"),
+    (4, "JOBSTAT_SUBMIT_TRYING", "Being submitted", "作业正在提交", "starting"),
+    (5, "JOBSTAT_SUBMIT_FAILED", "Failed to submit", "作业提交失败", "failed"),
+    (6, "JOBSTAT_DELETE_FAILED", "Failed to delete", "作业删除失败", "failed"),
+    (7, "JOBSTAT_WAITING", "Queuing", "作业正在排队中", "queued"),
+    (8, "JOBSTAT_RUNNING", "Running", "作业正在运行中", "running"),
+    (9, "JOBSTAT_KILLING", "Being canceled", "作业正在取消", "stopping"),
+    (10, "JOBSTAT_COMPLETED", "Completed", "作业已经完成", "succeeded"),
+    (11, "JOBSTAT_FAILED", "Failed to run", "作业运行失败", "failed"),
+    (12, "JOBSTAT_KILLED", "Canceled successfully", "作业取消成功", "stopped"),
+    (13, "JOBSTAT_CANCELED", "Canceled", "作业取消", "stopped"),
+    (14, "JOBSTAT_LOST", "Lost", "作业丢失", "failed"),
+    (15, "JOBSTAT_SCALING", "Being scaled", "作业正在扩容", "running"),
+    (16, "JOBSTAT_SUBMIT_MODEL_FAILED", "Failed to submit model", "提交模型失败", "failed"),
+    (17, "JOBSTAT_DEPLOY_SERVICE_FAILED", "Failed to deploy service", "部署服务失败", "failed"),
+    (18, "JOBSTAT_CHECK_INIT", "Review being initialized", "审核作业初始化", "starting"),
+    (19, "JOBSTAT_CHECK_RUNNING", "Being reviewed", "审核作业正在运行中", "running"),
+    (20, "JOBSTAT_CHECK_RUNNING_COMPLETED", "Review completed", "审核作业已经完成", "succeeded"),
+    (21, "JOBSTAT_CHECK_FAILED", "Review failed", "审核作业失败", "failed"),
+    (22, "MOUNT_FAILED", "Failed to mount", "挂载失败", "failed"),
+]
+
+STATUSES: dict[int, Status] = {row[0]: Status(*row) for row in _TABLE}
+
+
+def status_for(code: int) -> Status:
+    """Known codes from the table; any other integer is shown as unknown, never an error."""
+    known = STATUSES.get(code)
+    if known:
+        return known
+    return Status(code, "", f"Unknown status ({code})", f"未知状态 ({code})", "unknown")
