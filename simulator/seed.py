@@ -1,0 +1,294 @@
+"""Seeded tenants and their visualization jobs.
+
+Everything here is a pure function of the seed: no wall clock, no global random state. Times are placed
+before ``BASE_TIME_MS``, so two runs with the same seed serve byte-identical job lists.
+
+The demo tenant's project always contains a fixed set of curated jobs whose ids are the ``DEMO_*``
+constants below (whatever the seed, as long as the project has at least ``len(DEMO_CURATED_JOB_IDS)``
+jobs), so that tests and demos elsewhere can name them:
+
+- ``DEMO_STATUS_JOB_IDS[code]``: a job in each status 0-22 and in the unknown status 99.
+- ``DEMO_RUNNING_JOB_ID``: running (8), https ``service_url``, auto-stop ``schedule`` and ``remaining_duration``.
+- ``DEMO_RUNNING_JOB_IDS``: the curated jobs in statuses 8, 15 and 19, each with an https ``service_url``.
+- ``DEMO_UNKNOWN_STATUS_JOB_ID``: status 99, beyond the documented table.
+- ``DEMO_UNICODE_JOB_ID``: Chinese name and description.
+- ``DEMO_HTML_JOB_ID``: name and description full of HTML (``<script>alert(1)</script>``) for escaping tests.
+- ``DEMO_LONG_DESC_JOB_ID``: a description of exactly 256 characters, the documented maximum.
+- ``DEMO_UNSAFE_SERVICE_URL_JOB_ID``: running, but its ``service_url`` is ``javascript:alert(1)``.
+- ``DEMO_STRING_NUMBERS_JOB_ID``: serialized with ``job_id``, ``status``, ``create_time`` and ``duration`` as strings.
+- ``DEMO_MISSING_FIELDS_JOB_ID``: stopped, and its ``job_desc`` and ``service_url`` keys are absent altogether.
+
+Generated (non-curated) jobs add variety: about one in twenty is serialized with numbers as strings, some
+carry ``remaining_duration`` (an integer while auto-stop is armed, else ``null``), some use the bare
+``/bucket/path/`` form of ``train_url`` seen in the official samples instead of ``obs://bucket/path/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import uuid
+from dataclasses import dataclass
+
+REGION = "cn-north-4"
+BASE_TIME_MS = 1_748_736_000_000  # 2025-06-01T00:00:00Z: every create_time lies before it.
+FIRST_JOB_ID = 10_000
+
+RUNNING_STATUSES = frozenset({8, 15, 19})
+NOT_STARTED_STATUSES = frozenset({0, 1, 2, 4, 7, 18})
+KNOWN_STATUSES = tuple(range(23))
+UNKNOWN_STATUS = 99
+
+# Jobs whose numbers are serialized as strings get these fields as strings.
+STRINGLY_FIELDS = ("job_id", "status", "create_time", "duration")
+
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+AUTOSTOP_HOURS = (2, 4, 8, 24, 48)  # running jobs started at most two days before BASE_TIME_MS
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One account: IAM password login, an AK/SK pair, and one project in one region."""
+
+    name: str
+    domain_name: str
+    user_name: str
+    password: str
+    access_key: str
+    secret_key: str
+    project_id: str
+    region: str
+
+    @property
+    def domain_id(self) -> str:
+        return _stable_hex("domain", self.domain_name)
+
+    @property
+    def user_id(self) -> str:
+        return _stable_hex("user", self.domain_name, self.user_name)
+
+
+def _stable_hex(*parts: str) -> str:
+    """32 hex digits derived from names, shaped like IAM's ids."""
+    return hashlib.sha256("/".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+DEMO = Tenant(
+    name="demo",
+    domain_name="demo-account",
+    user_name="demo-user",
+    password="Demo-Passw0rd!",
+    access_key="DEMOAK0SIMULATOR0001",
+    secret_key="DemoSecretKey0ForTheModelArtsSimulator01",
+    project_id="5a1e0000000000000000000000000001",
+    region=REGION,
+)
+OTHER = Tenant(
+    name="other",
+    domain_name="other-account",
+    user_name="other-user",
+    password="Other-Passw0rd!",
+    access_key="OTHERAK0SIMULATOR002",
+    secret_key="OtherSecretKey0ForTheModelArtsSimulator2",
+    project_id="5a1e0000000000000000000000000002",
+    region=REGION,
+)
+TENANTS = (DEMO, OTHER)
+
+# One curated job per status, ids spaced 211 apart from 10007 so they interleave with generated ones.
+DEMO_STATUS_JOB_IDS = {status: 10_007 + 211 * index for index, status in enumerate((*KNOWN_STATUSES, UNKNOWN_STATUS))}
+DEMO_RUNNING_JOB_ID = DEMO_STATUS_JOB_IDS[8]
+DEMO_RUNNING_JOB_IDS = tuple(DEMO_STATUS_JOB_IDS[status] for status in sorted(RUNNING_STATUSES))
+DEMO_UNKNOWN_STATUS_JOB_ID = DEMO_STATUS_JOB_IDS[UNKNOWN_STATUS]
+DEMO_UNICODE_JOB_ID = 10_101
+DEMO_HTML_JOB_ID = 10_202
+DEMO_LONG_DESC_JOB_ID = 10_303
+DEMO_UNSAFE_SERVICE_URL_JOB_ID = 10_404
+DEMO_STRING_NUMBERS_JOB_ID = 10_505
+DEMO_MISSING_FIELDS_JOB_ID = 10_606
+
+HTML_JOB_NAME = "<script>alert(1)</script>"
+UNSAFE_SERVICE_URL = "javascript:alert(1)"
+LONG_DESCRIPTION = ("A description at the documented limit of 256 characters. " * 5)[:256]
+
+
+@dataclass
+class Job:
+    """One job's fields as the API names them, and whether its numbers go out as strings."""
+
+    fields: dict[str, object]
+    numbers_as_strings: bool = False
+
+    @property
+    def job_id(self) -> int:
+        return self.fields["job_id"]
+
+    def render(self) -> dict[str, object]:
+        """The JSON object the API sends for this job."""
+        rendered = dict(self.fields)
+        if self.numbers_as_strings:
+            for name in STRINGLY_FIELDS:
+                if isinstance(rendered.get(name), int):
+                    rendered[name] = str(rendered[name])
+        return rendered
+
+
+def _curated_demo_jobs() -> dict[int, dict[str, object]]:
+    """The fixed part of each curated job; the generator fills in times, paths and resource ids."""
+    curated: dict[int, dict[str, object]] = {
+        job_id: {"status": status, "job_name": f"status-{status:02d}", "job_desc": f"Seeded in status {status}."}
+        for status, job_id in DEMO_STATUS_JOB_IDS.items()
+    }
+    curated[DEMO_RUNNING_JOB_ID]["job_name"] = "running-with-autostop"
+    curated[DEMO_UNKNOWN_STATUS_JOB_ID]["job_name"] = "status-unknown-99"
+    curated[DEMO_UNICODE_JOB_ID] = {
+        "status": 10,
+        "job_name": "图像分类-可视化",
+        "job_desc": "ResNet-50 训练日志的可视化（TensorBoard）",
+    }
+    curated[DEMO_HTML_JOB_ID] = {
+        "status": 11,
+        "job_name": HTML_JOB_NAME,
+        "job_desc": "<img src=x onerror=\"alert(2)\"> & <b>bold</b> 'quoted'",
+    }
+    curated[DEMO_LONG_DESC_JOB_ID] = {"status": 12, "job_name": "long-description", "job_desc": LONG_DESCRIPTION}
+    curated[DEMO_UNSAFE_SERVICE_URL_JOB_ID] = {
+        "status": 8,
+        "job_name": "unsafe-service-url",
+        "job_desc": "Running, but its service_url is not a web address.",
+        "service_url": UNSAFE_SERVICE_URL,
+    }
+    curated[DEMO_STRING_NUMBERS_JOB_ID] = {
+        "status": 10,
+        "job_name": "string-numbers",
+        "job_desc": "Numbers in this job are serialized as strings.",
+    }
+    curated[DEMO_MISSING_FIELDS_JOB_ID] = {"status": 13, "job_name": "missing-fields"}
+    return curated
+
+
+_CURATED_DEMO_JOBS = _curated_demo_jobs()
+DEMO_CURATED_JOB_IDS = tuple(sorted(_CURATED_DEMO_JOBS))
+
+_STATUS_WEIGHTS = {8: 25, 10: 20, 12: 10, 11: 8, 7: 5, 13: 5, 15: 3, 19: 3, 1: 3, 2: 2, 4: 2, 3: 2, 5: 2}
+_PREFIXES = ("tb", "mi", "viz", "TB", "Viz")
+_MODELS = ("resnet50", "bert-base", "yolov8", "vit-b16", "unet", "lstm-ner", "gpt2-small", "mobilenet")
+_CHINESE_TOPICS = ("图像分类", "目标检测", "语义分割", "文本分类")
+_DESCRIPTIONS = (
+    "",
+    "Learning-rate sweep, batch 256",
+    "Baseline for the weekly report",
+    "Compare optimizers: Adam vs SGD",
+    "MindSpore summary logs",
+    "复现论文结果",
+)
+_BUCKETS = ("ml-team-logs", "modelarts-demo", "research-runs")
+
+
+def generate_jobs(seed: int, project_id: str, count: int, region: str = REGION) -> dict[int, Job]:
+    """``count`` jobs for one project, a pure function of the arguments.
+
+    The demo project starts with the curated jobs (as many as fit in ``count``); the rest are random.
+    """
+    rng = random.Random(f"{seed}/{project_id}")  # noqa: S311 (seeded test data, not secrets)
+    curated = _CURATED_DEMO_JOBS if project_id == DEMO.project_id else {}
+    curated_ids = sorted(curated)[:count]
+    job_ids = sorted(curated_ids + _random_ids(rng, count - len(curated_ids), set(curated)))
+    jobs = {}
+    for job_id in job_ids:
+        overrides = curated.get(job_id)
+        if overrides is None:
+            jobs[job_id] = _random_job(rng, job_id, project_id, region)
+        else:
+            jobs[job_id] = _curated_job(rng, job_id, project_id, region, overrides)
+    return jobs
+
+
+def _random_ids(rng: random.Random, count: int, taken: set[int]) -> list[int]:
+    """Distinct ids spread over 5-6 digits (real ids are not 1..N)."""
+    span = max(6_000, count * 50)
+    candidates = rng.sample(range(FIRST_JOB_ID, FIRST_JOB_ID + span), count + len(taken))
+    return [job_id for job_id in candidates if job_id not in taken][:count]
+
+
+def _random_job(rng: random.Random, job_id: int, project_id: str, region: str) -> Job:
+    status = rng.choices(list(_STATUS_WEIGHTS), weights=list(_STATUS_WEIGHTS.values()))[0]
+    model = rng.choice(_MODELS)
+    if rng.random() < 0.05:
+        name = f"{rng.choice(_CHINESE_TOPICS)}-{model}"
+    else:
+        name = f"{rng.choice(_PREFIXES)}-{model}-{rng.randint(1, 999):03d}"
+    fields = _base_fields(rng, job_id, project_id, region, status, model)
+    fields.update(job_name=name, job_desc=rng.choice(_DESCRIPTIONS))
+    if status in RUNNING_STATUSES and rng.random() < 0.5:
+        _arm_autostop(fields)
+    elif rng.random() < 0.3:
+        fields["remaining_duration"] = None
+    return Job(fields, numbers_as_strings=rng.random() < 0.05)
+
+
+def _curated_job(rng: random.Random, job_id: int, project_id: str, region: str, overrides: dict[str, object]) -> Job:
+    status = overrides["status"]
+    fields = _base_fields(rng, job_id, project_id, region, status, rng.choice(_MODELS))
+    fields.update(overrides)
+    if job_id == DEMO_RUNNING_JOB_ID:
+        _arm_autostop(fields)
+    if job_id == DEMO_MISSING_FIELDS_JOB_ID:
+        del fields["job_desc"], fields["service_url"]
+    return Job(fields, numbers_as_strings=job_id == DEMO_STRING_NUMBERS_JOB_ID)
+
+
+def _base_fields(
+    rng: random.Random, job_id: int, project_id: str, region: str, status: int, model: str
+) -> dict[str, object]:
+    """Times consistent with the status: running jobs started lately, pending ones have not run."""
+    if status in RUNNING_STATUSES:
+        create_time = BASE_TIME_MS - rng.randint(HOUR_MS // 4, 2 * DAY_MS)
+        duration = BASE_TIME_MS - create_time - rng.randint(30_000, 300_000)
+    elif status in NOT_STARTED_STATUSES or status not in KNOWN_STATUSES:
+        create_time = BASE_TIME_MS - rng.randint(60_000, 6 * HOUR_MS)
+        duration = 0
+    else:
+        create_time = BASE_TIME_MS - rng.randint(HOUR_MS, 180 * DAY_MS)
+        duration = rng.randint(60_000, 12 * HOUR_MS)
+    bucket = rng.choice(_BUCKETS)
+    run_path = f"{bucket}/{model}/run-{rng.randint(1, 9999):04d}/logs/"
+    train_url = f"/{run_path}" if rng.random() < 0.15 else f"obs://{run_path}"
+    tool = rng.choice(("tensorboard", "mindinsight"))
+    service_url = ""
+    if status in RUNNING_STATUSES:
+        service_url = f"https://modelarts-visual.{region}.example.com/modelarts2/{tool}/{project_id}/{job_id}/"
+    return {
+        "job_id": job_id,
+        "job_name": "",
+        "job_desc": "",
+        "status": status,
+        "create_time": create_time,
+        "duration": duration,
+        "service_url": service_url,
+        "train_url": train_url,
+        "resource_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+    }
+
+
+def _arm_autostop(fields: dict[str, object]) -> None:
+    """The shortest auto-stop schedule the job has not yet reached (it would have stopped otherwise)."""
+    hours = next(hours for hours in AUTOSTOP_HOURS if hours * HOUR_MS > fields["duration"])
+    fields["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": hours}
+    fields["remaining_duration"] = max(0, hours * HOUR_MS - fields["duration"])
+
+
+def new_job_fields(job_id: int) -> dict[str, object]:
+    """Defaults for a job inserted by hand (set_job on an unknown id): not started, nothing to show."""
+    return {
+        "job_id": job_id,
+        "job_name": f"job-{job_id}",
+        "job_desc": "",
+        "status": 1,
+        "create_time": BASE_TIME_MS,
+        "duration": 0,
+        "service_url": "",
+        "train_url": f"obs://modelarts-demo/job-{job_id}/logs/",
+        "resource_id": str(uuid.UUID(int=job_id, version=4)),
+    }

@@ -1,0 +1,271 @@
+"""The simulator: IAM and ModelArts (behind its API gateway) on one HTTP port, with controllable faults.
+
+A call goes through the stages the real one would: the gateway routes it (unknown path or method: 404
+APIGW.0101), the added latency and the before-authentication faults apply, the gateway checks the
+credential (see ``simulator.auth``) and that the project in the URL is the credential's (else 403
+ModelArts.0210), then the after-authentication faults apply, and finally ModelArts answers
+(``simulator.api``). Every call that was routed is counted in ``calls``, refused or not.
+
+All state sits behind one lock and job objects are replaced rather than changed, so readers work on
+consistent snapshots while tests change jobs from other threads.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
+
+from simulator import api, control
+from simulator.auth import TokenStore, authenticate, issue_token
+from simulator.faults import AFTER_AUTH, BEFORE_AUTH, Fault, FaultRules
+from simulator.seed import TENANTS, Job, generate_jobs, new_job_fields
+from simulator.wire import Reply, Request, gateway_error, modelarts_error
+
+TOKEN_PATH = "/v3/auth/tokens"
+CONTROL_PREFIX = "/_simulator/"
+API_PATH = re.compile(r"/v1/(?P<project_id>[^/]+)/visualization-jobs(?:/(?P<job_id>[^/]+))?")
+SHUTDOWN_POLL_SECONDS = 0.05  # how soon stop() takes effect; tests start and stop simulators often
+NO_SUCH_API = "The API does not exist or has not been published in the environment"
+
+
+class Simulator:
+    """A seeded, in-process ModelArts + IAM server. ``reset()`` returns to the state given here."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: int = 1,
+        jobs_per_project: int = 60,
+        max_per_page: int = 1000,
+        latency_ms: float = 0,
+        token_ttl_seconds: float = 86400,
+        clock_offset_seconds: float = 0,
+        faults: Iterable[Fault] = (),
+        verbose: bool = False,
+    ) -> None:
+        self.seed = seed
+        self.jobs_per_project = jobs_per_project
+        self._initial_settings = {
+            "max_per_page": max_per_page,
+            "latency_ms": latency_ms,
+            "token_ttl_seconds": token_ttl_seconds,
+            "clock_offset_seconds": clock_offset_seconds,
+        }
+        self._initial_faults = tuple(faults)
+        self._lock = threading.Lock()
+        self._faults = FaultRules()
+        self._tokens = TokenStore()
+        self._projects: dict[str, dict[int, Job]] = {}
+        self.calls: Counter[str] = Counter()
+        self.reset()
+        self._server = _Server((host, port), self, verbose)
+        self._thread: threading.Thread | None = None
+
+    # Lifecycle
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        """Serve from a daemon thread, so a test run never hangs on it."""
+        self._thread = threading.Thread(target=self.serve_forever, name="modelarts-simulator", daemon=True)
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=SHUTDOWN_POLL_SECONDS)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+
+    # Control
+
+    def reset(self) -> None:
+        """Back to the seeded state: jobs, faults, tokens, call counts and the settings given at creation."""
+        projects = {
+            tenant.project_id: generate_jobs(self.seed, tenant.project_id, self.jobs_per_project, tenant.region)
+            for tenant in TENANTS
+        }
+        with self._lock:
+            for name, value in self._initial_settings.items():
+                setattr(self, name, value)
+            self._projects = projects
+            self._tokens.clear()
+            self.calls.clear()
+            self._faults.clear()
+            for fault in self._initial_faults:
+                self._faults.add(fault)
+
+    def add_fault(
+        self, kind: str, job_id: int | str | None = None, route: str | None = None, times: int | None = None, **params
+    ) -> None:
+        self._faults.add(Fault(kind, job_id, route, times, params))
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def set_job(self, project_id: str, job_id: int, /, **fields) -> dict[str, object]:
+        """Change a job's fields, or insert a job with defaults for the fields not given; returns it as served."""
+        if "job_id" in fields:
+            raise ValueError("job_id is the job's key and cannot be changed")
+        job_id = int(job_id)
+        with self._lock:
+            jobs = self._projects[project_id]  # KeyError for a project no tenant owns
+            old = jobs.get(job_id)
+            if old is None:
+                job = Job({**new_job_fields(job_id), **fields})
+            else:
+                job = Job({**old.fields, **fields}, old.numbers_as_strings)
+            jobs[job_id] = job
+        return job.render()
+
+    def set_job_count(self, project_id: str, count: int) -> None:
+        """Regenerate the project's jobs from the seed, ``count`` of them."""
+        if not isinstance(count, int) or count < 0:
+            raise ValueError("count must be a non-negative integer")
+        tenant = next((tenant for tenant in TENANTS if tenant.project_id == project_id), None)
+        if tenant is None:
+            raise KeyError(project_id)
+        jobs = generate_jobs(self.seed, project_id, count, tenant.region)
+        with self._lock:
+            self._projects[project_id] = jobs
+
+    def expire_tokens(self) -> None:
+        self._tokens.expire_all(self.now())
+
+    def now(self) -> float:
+        """The simulator's clock, which a test may set apart from the client's (clock-skew refusals)."""
+        return time.time() + self.clock_offset_seconds
+
+    # Serving
+
+    def handle(self, request: Request) -> Reply:
+        """The reply to one request, after whatever delays the settings and faults call for."""
+        if request.raw_path.startswith(CONTROL_PREFIX):
+            return control.handle(self, request)
+        if request.raw_path == TOKEN_PATH and request.method == "POST":
+            return self._call("token", request)
+        match = API_PATH.fullmatch(request.raw_path)
+        if match and request.method == "GET":
+            job_id = match["job_id"] and unquote(match["job_id"])
+            return self._call("detail" if job_id else "list", request, unquote(match["project_id"]), job_id)
+        return gateway_error(404, "APIGW.0101", NO_SUCH_API, request.request_id)
+
+    def _call(self, route: str, request: Request, project_id: str = "", job_id: str | None = None) -> Reply:
+        with self._lock:
+            self.calls[route] += 1
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000)
+        reply = self._fault(BEFORE_AUTH, route, job_id, request)
+        if reply is not None:
+            return reply
+        if route == "token":
+            return self._fault(AFTER_AUTH, route, job_id, request) or issue_token(
+                request, TENANTS, self._tokens, self.now(), self.token_ttl_seconds
+            )
+        scope = authenticate(request, TENANTS, self._tokens, self.now())
+        if isinstance(scope, Reply):
+            return scope
+        if scope != project_id:
+            return modelarts_error(
+                403, "ModelArts.0210", f"The project id {project_id} in the URL does not match the credential."
+            )
+        return self._fault(AFTER_AUTH, route, job_id, request) or self._answer(route, request, project_id, job_id)
+
+    def _fault(self, kinds: frozenset[str], route: str, job_id: str | None, request: Request) -> Reply | None:
+        fault = self._faults.take(kinds, route, job_id)
+        return fault.act(route, request.request_id) if fault is not None else None
+
+    def _answer(self, route: str, request: Request, project_id: str, job_id: str | None) -> Reply:
+        if route == "detail":
+            return api.job_detail(lambda number: self._find_job(project_id, number), job_id)
+        with self._lock:
+            jobs = list(self._projects[project_id].values())
+        return api.list_jobs(jobs, request.query_params(), self.max_per_page)
+
+    def _find_job(self, project_id: str, job_id: int) -> Job | None:
+        with self._lock:
+            return self._projects[project_id].get(job_id)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], simulator: Simulator, verbose: bool) -> None:
+        self.simulator = simulator
+        self.verbose = verbose
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (say, after its own timeout) is normal here, not worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads the request as received and writes the reply, keeping the connection alive (HTTP/1.1)."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "api-gateway"
+    timeout = 120  # idle keep-alive connections are closed eventually, as a real gateway does
+    server: _Server
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def do_GET(self) -> None:
+        self._respond()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _respond(self) -> None:
+        request = self._read_request()
+        try:
+            reply = self.server.simulator.handle(request)
+        except Exception:
+            traceback.print_exc()
+            reply = modelarts_error(500, "ModelArts.0010", "Simulator bug; see its log.")
+        if reply.drop_connection:
+            self._reset_connection()
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("X-Request-Id", request.request_id)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def _read_request(self) -> Request:
+        raw_path, _, raw_query = self.path.partition("?")
+        length = self.headers.get("Content-Length", "")
+        body = self.rfile.read(int(length)) if length.isdigit() else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        return Request(self.command, raw_path, raw_query, headers, body, uuid.uuid4().hex)
+
+    def _reset_connection(self) -> None:
+        """Hang up without a word: linger 0 makes the close send a TCP reset."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def log_message(self, format: str, *args) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
