@@ -1,0 +1,131 @@
+"""Settings, read once from the environment (and an optional .env file beside manage.py).
+
+Every variable is documented in .env.example. Development needs none of them; with DEBUG off the app
+refuses to start until the secrets are set, rather than running with development defaults.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from jobs.crypto import validate_keys
+from jobs.modelarts.regions import EndpointError, validate_endpoint_template
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=True)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+CREDENTIAL_KEYS = env.list("CREDENTIAL_KEYS", default=[])
+_missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("CREDENTIAL_KEYS", CREDENTIAL_KEYS)) if not value]
+if _missing and not DEBUG:
+    raise ImproperlyConfigured(
+        f"{' and '.join(_missing)} must be set when DEBUG is off (see .env.example). "
+        "Generate a credential key with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'"
+    )
+# Development-only values: anything encrypted with them is readable by anyone with this source code.
+SECRET_KEY = SECRET_KEY or "django-insecure-development-only-not-for-real-use"
+CREDENTIAL_KEYS = CREDENTIAL_KEYS or ["ZGV2ZWxvcG1lbnQtb25seS1rZXktMDAwMDAwMDAwMDA="]
+validate_keys(CREDENTIAL_KEYS)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+
+def _endpoint_template(name: str) -> str:
+    """Empty means: the public Huawei Cloud host of the credential's region."""
+    template = env.str(name, default="")
+    try:
+        return validate_endpoint_template(template) if template else ""
+    except EndpointError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+MODELARTS_ENDPOINT = _endpoint_template("MODELARTS_ENDPOINT")
+IAM_ENDPOINT = _endpoint_template("IAM_ENDPOINT")
+MODELARTS_CONNECT_TIMEOUT = env.float("MODELARTS_CONNECT_TIMEOUT", default=3.05)
+MODELARTS_READ_TIMEOUT = env.float("MODELARTS_READ_TIMEOUT", default=10.0)
+MODELARTS_RETRIES = env.int("MODELARTS_RETRIES", default=2)
+MODELARTS_RETRY_BACKOFF = env.float("MODELARTS_RETRY_BACKOFF", default=0.5)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "jobs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "dashboard.urls"
+WSGI_APPLICATION = "dashboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# An empty variable (as left by copying .env.example) means the default, like an unset one.
+SQLITE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or SQLITE_URL)}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["jobs.backends.DashboardBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Credential
+
+
+@admin.register(Credential)
+class CredentialAdmin(admin.ModelAdmin):
+    """Secrets are not editable or visible here: only whether one is stored."""
+
+    list_display = ["name", "owner", "region", "project_id", "auth_kind", "secret_stored", "last_check_ok"]
+    list_filter = ["region", "auth_kind"]
+    search_fields = ["name", "project_id", "owner__username"]
+    readonly_fields = ["secret_stored", "created", "updated", "last_checked_at", "last_check_ok", "last_check_message"]
+    fields = [
+        "owner",
+        "name",
+        "region",
+        "project_id",
+        "auth_kind",
+        "access_key",
+        "iam_domain",
+        "iam_user",
+        "secret_stored",
+        "modelarts_endpoint",
+        "iam_endpoint",
+        *readonly_fields[1:],
+    ]
+
+    @admin.display(boolean=True, description="Secret stored")
+    def secret_stored(self, credential: Credential) -> bool:
+        return credential.has_secret
+
+    def has_add_permission(self, request) -> bool:
+        """A credential without a secret would be useless; users add them on their own pages."""
+        return False

@@ -1,0 +1,47 @@
+"""Encryption of stored secrets (secret keys, IAM passwords) with dedicated keys, not SECRET_KEY.
+
+CREDENTIAL_KEYS lists Fernet keys newest first: new secrets are encrypted with the first, and any of them
+can decrypt, so keys can be rotated without losing what is stored.
+"""
+
+from __future__ import annotations
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+class SecretUnreadable(Exception):
+    """A stored secret that no configured key can decrypt (a key was dropped too early, or data damaged)."""
+
+
+def validate_keys(keys: list[str]) -> None:
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"CREDENTIAL_KEYS entry {position} is not a Fernet key (32 url-safe base64-encoded bytes)."
+            ) from exc
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in settings.CREDENTIAL_KEYS])
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str, what: str) -> str:
+    """Decrypt or raise SecretUnreadable naming ``what``; never return ciphertext or an empty string."""
+    try:
+        plaintext = _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError) as exc:
+        raise SecretUnreadable(
+            f"The stored secret of {what} cannot be decrypted with any key in CREDENTIAL_KEYS. "
+            "Restore the key it was encrypted with, or enter the secret again."
+        ) from exc
+    if not plaintext:
+        raise SecretUnreadable(f"The stored secret of {what} is empty; enter the secret again.")
+    return plaintext

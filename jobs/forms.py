@@ -1,0 +1,70 @@
+from django import forms
+
+from .modelarts.client import MAX_JOB_ID
+from .models import Credential
+
+
+class CredentialForm(forms.ModelForm):
+    """Secrets are write-only: the field is never prefilled, and left empty it keeps the stored one."""
+
+    secret = forms.CharField(
+        label="Secret key or password",
+        strip=False,
+        required=False,
+        max_length=256,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="The secret key for AK/SK, or the IAM user's password.",
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["name", "region", "project_id", "auth_kind", "access_key", "iam_domain", "iam_user"]
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.owner = owner
+        if self.instance.has_secret:
+            self.fields["secret"].help_text = "A secret is stored. Leave this empty to keep it, or type a new one."
+
+    def clean_project_id(self) -> str:
+        project_id = self.cleaned_data["project_id"].strip().lower()
+        others = Credential.objects.filter(owner=self.instance.owner, project_id=project_id)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("You already have a credential for this project; edit that one instead.")
+        return project_id
+
+    def clean(self):
+        cleaned = super().clean()
+        kind_changed = self.instance.pk and "auth_kind" in self.changed_data
+        if not cleaned.get("secret") and (not self.instance.has_secret or kind_changed):
+            self.add_error("secret", "Enter the secret key or password.")
+        return cleaned
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("secret"):
+            self.instance.set_secret(self.cleaned_data["secret"])
+        return super().save(commit)
+
+
+class LookupForm(forms.Form):
+    """A job id typed by a person: checked here so a bad one never reaches ModelArts."""
+
+    project_id = forms.ChoiceField(label="Project")
+    job_id = forms.CharField(
+        label="Visualization job ID",
+        max_length=19,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "e.g. 10086"}),
+    )
+
+    def __init__(self, *args, credentials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_id"].choices = [(c.project_id, str(c)) for c in credentials]
+
+    def clean_job_id(self) -> int:
+        text = self.cleaned_data["job_id"].strip()
+        if not text.isascii() or not text.isdigit():
+            raise forms.ValidationError("A job ID is a number, such as 10086.")
+        job_id = int(text)
+        if not 0 < job_id <= MAX_JOB_ID:
+            raise forms.ValidationError("This number is too large to be a job ID.")
+        return job_id

@@ -1,0 +1,35 @@
+"""The demo login of `make run`: user demo/demo with a credential for the built-in simulator."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from jobs.backends import DEMO_USERNAME
+from jobs.models import Credential
+from simulator.seed import DEMO
+
+
+class Command(BaseCommand):
+    help = "Create the demo user (demo/demo) and its credential for the simulator. Only while DEBUG is on."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--simulator-url", default="http://127.0.0.1:8001", help="Where the simulator listens.")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo login exists only while DEBUG is on.")
+        user, created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        if created or not user.check_password("demo"):
+            user.set_password("demo")
+            user.save()
+        credential = Credential.objects.filter(owner=user, project_id=DEMO.project_id).first()
+        credential = credential or Credential(owner=user, project_id=DEMO.project_id)
+        credential.name = "Demo project (simulator)"
+        credential.region = DEMO.region
+        credential.auth_kind = Credential.AuthKind.AKSK
+        credential.access_key = DEMO.access_key
+        credential.set_secret(DEMO.secret_key)
+        credential.modelarts_endpoint = credential.iam_endpoint = options["simulator_url"]
+        credential.full_clean(exclude=["owner"])
+        credential.save()
+        self.stdout.write(f"Demo login ready: user 'demo', password 'demo', project {DEMO.project_id}.")

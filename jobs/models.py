@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from . import crypto
+from .modelarts.regions import REGIONS, EndpointError, validate_endpoint
+
+validate_project_id = RegexValidator(
+    r"\A[0-9a-f]{32}\Z",
+    "A project id is 32 hexadecimal characters (see 'My Credentials > API Credentials' in the console).",
+)
+
+
+def validate_endpoint_url(value: str) -> None:
+    try:
+        validate_endpoint(value)
+    except EndpointError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Credential(models.Model):
+    """One user's way into one ModelArts project. The secret is encrypted and never shown again."""
+
+    class AuthKind(models.TextChoices):
+        AKSK = "aksk", "Access key and secret key"
+        PASSWORD = "password", "IAM user name and password"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credentials")
+    name = models.CharField(max_length=100)
+    region = models.CharField(max_length=32, choices=[(region, region) for region in REGIONS])
+    project_id = models.CharField(max_length=32, validators=[validate_project_id])
+    auth_kind = models.CharField(max_length=10, choices=AuthKind.choices, default=AuthKind.AKSK)
+    access_key = models.CharField(max_length=128, blank=True)
+    iam_domain = models.CharField("IAM domain (account) name", max_length=128, blank=True)
+    iam_user = models.CharField("IAM user name", max_length=128, blank=True)
+    secret_ciphertext = models.TextField(editable=False)
+    modelarts_endpoint = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_endpoint_url],
+        help_text="Overrides the region's ModelArts endpoint (private deployments, the simulator). Admins only.",
+    )
+    iam_endpoint = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_endpoint_url],
+        help_text="Overrides the region's IAM endpoint. Admins only.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_check_ok = models.BooleanField(null=True, blank=True)
+    last_check_message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "project_id"], name="one_credential_per_owner_and_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.project_id})"
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret_ciphertext)
+
+    def set_secret(self, plaintext: str) -> None:
+        if not plaintext:
+            raise ValueError("A secret cannot be empty.")
+        self.secret_ciphertext = crypto.encrypt(plaintext)
+
+    def get_secret(self) -> str:
+        """The plaintext secret, for the one request that needs it; raises crypto.SecretUnreadable."""
+        return crypto.decrypt(self.secret_ciphertext, f"credential '{self.name}' (#{self.pk})")
+
+    def clean(self) -> None:
+        if self.auth_kind == self.AuthKind.AKSK and not self.access_key:
+            raise ValidationError({"access_key": "An access key is required for AK/SK authentication."})
+        if self.auth_kind == self.AuthKind.PASSWORD:
+            missing = {
+                field: "Required for IAM password authentication."
+                for field in ("iam_domain", "iam_user")
+                if not getattr(self, field)
+            }
+            if missing:
+                raise ValidationError(missing)

@@ -1,0 +1,22 @@
+from django.urls import path, register_converter
+
+from . import converters, views
+
+register_converter(converters.ProjectIdConverter, "project_id")
+register_converter(converters.JobIdConverter, "job_id")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("projects/<project_id:project_id>/visualization-jobs/", views.project_jobs, name="project-jobs"),
+    path(
+        "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",
+        views.job_detail,
+        name="job-detail",
+    ),
+    path("credentials/", views.credential_list, name="credential-list"),
+    path("credentials/add/", views.credential_add, name="credential-add"),
+    path("credentials/<int:pk>/edit/", views.credential_edit, name="credential-edit"),
+    path("credentials/<int:pk>/delete/", views.credential_delete, name="credential-delete"),
+    path("credentials/<int:pk>/test/", views.credential_test, name="credential-test"),
+]

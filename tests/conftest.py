@@ -1,0 +1,101 @@
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from jobs.models import Credential
+from simulator.seed import DEMO
+from simulator.server import Simulator
+
+PROJECT_A = "0123456789abcdef0123456789abcdef"
+PROJECT_B = "fedcba9876543210fedcba9876543210"
+ALICE_SECRET = "alice-SECRET-key-0000000000000000000000"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    """Each test starts with an empty cache (tokens), without retry back-off sleeps, with fast hashing."""
+    settings.MODELARTS_RETRY_BACKOFF = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def simulator_server():
+    """One simulator for the whole run, on a free loopback port, spoken to over real HTTP."""
+    sim = Simulator(host="127.0.0.1", port=0)
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def simulator(simulator_server):
+    """The shared simulator, reset to its seeded state (jobs, faults, tokens, call counts)."""
+    simulator_server.reset()
+    return simulator_server
+
+
+@pytest.fixture
+def unused_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_credential(owner, project_id=PROJECT_A, secret=ALICE_SECRET, **fields) -> Credential:
+    values = {"name": f"{owner.username}'s project", "region": "cn-north-4", "access_key": "AKALICE0000000000000"}
+    values.update(fields)
+    credential = Credential(owner=owner, project_id=project_id, **values)
+    credential.set_secret(secret)
+    credential.full_clean()
+    credential.save()
+    return credential
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", password="alice-login-password")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", password="bob-login-password")
+
+
+@pytest.fixture
+def alice_client(alice):
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob):
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def alice_credential(alice) -> Credential:
+    """AK/SK credential for PROJECT_A on the public cn-north-4 endpoint (mock it with responses)."""
+    return make_credential(alice)
+
+
+@pytest.fixture
+def simulated_credential(alice, simulator) -> Credential:
+    """Alice's AK/SK credential for the simulator's demo tenant."""
+    return make_credential(
+        alice,
+        project_id=DEMO.project_id,
+        secret=DEMO.secret_key,
+        access_key=DEMO.access_key,
+        region=DEMO.region,
+        modelarts_endpoint=simulator.url,
+        iam_endpoint=simulator.url,
+    )
