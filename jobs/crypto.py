@@ -45,3 +45,23 @@ def decrypt(token: str, what: str) -> str:
     if not plaintext:
         raise SecretUnreadable(f"The stored secret of {what} is empty; enter the secret again.")
     return plaintext
+
+
+def is_current(token: str) -> bool:
+    """Whether ``token`` is encrypted with the newest key (the first in CREDENTIAL_KEYS)."""
+    try:
+        Fernet(settings.CREDENTIAL_KEYS[0]).decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeError):
+        return False
+    return True
+
+
+def rotate(token: str) -> str:
+    """``token`` re-encrypted with the newest key, or SecretUnreadable when no configured key decrypts it."""
+    try:
+        return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeError) as exc:
+        raise SecretUnreadable(
+            "A stored secret cannot be decrypted with any key in CREDENTIAL_KEYS. "
+            "Restore the key it was encrypted with, or enter the secret again."
+        ) from exc
