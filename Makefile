@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIMULATOR_PORT ?= 8001
 
-.PHONY: run test lint simulator
+.PHONY: run test lint simulator bench
 
 # Reinstall only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -33,3 +33,6 @@ lint: $(VENV)/.installed
 
 simulator: $(VENV)/.installed
 	$(PY) -m simulator --port $(SIMULATOR_PORT)
+
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks.lists

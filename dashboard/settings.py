@@ -26,8 +26,7 @@ _missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("CREDENTIAL_KE
 if _missing and not DEBUG:
     raise ImproperlyConfigured(
         f"{' and '.join(_missing)} must be set when DEBUG is off (see .env.example). "
-        "Generate a credential key with: python -c 'from cryptography.fernet import Fernet; "
-        "print(Fernet.generate_key().decode())'"
+        "Generate a credential key with: DEBUG=1 python manage.py generate_credential_key"
     )
 # Development-only values: anything encrypted with them is readable by anyone with this source code.
 SECRET_KEY = SECRET_KEY or "django-insecure-development-only-not-for-real-use"
@@ -52,6 +51,14 @@ MODELARTS_CONNECT_TIMEOUT = env.float("MODELARTS_CONNECT_TIMEOUT", default=3.05)
 MODELARTS_READ_TIMEOUT = env.float("MODELARTS_READ_TIMEOUT", default=10.0)
 MODELARTS_RETRIES = env.int("MODELARTS_RETRIES", default=2)
 MODELARTS_RETRY_BACKOFF = env.float("MODELARTS_RETRY_BACKOFF", default=0.5)
+
+# Cached job lists and job details.
+LIST_TTL = env.int("LIST_TTL", default=300)
+LIST_RETRY_AFTER_FAILURE = env.int("LIST_RETRY_AFTER_FAILURE", default=30)
+LIST_REFRESH_LOCK_SECONDS = env.int("LIST_REFRESH_LOCK_SECONDS", default=120)
+LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
+DETAIL_CACHE_SECONDS = env.float("DETAIL_CACHE_SECONDS", default=5)
+DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", default=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from . import crypto
 from .modelarts.regions import REGIONS, EndpointError, validate_endpoint
@@ -54,7 +56,7 @@ class Credential(models.Model):
     last_check_message = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        ordering = ["name", "project_id"]
+        ordering = [Lower("name"), "project_id"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "project_id"], name="one_credential_per_owner_and_project"),
         ]
@@ -86,3 +88,57 @@ class Credential(models.Model):
             }
             if missing:
                 raise ValidationError(missing)
+
+
+class CachedJob(models.Model):
+    """One job of a project's list as ModelArts last reported it, so list pages never wait on ModelArts."""
+
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="cached_jobs")
+    job_id = models.BigIntegerField()
+    job_name = models.CharField(max_length=255)
+    status = models.IntegerField()
+    status_group = models.CharField(max_length=16)  # from the status table, so filters run in the database
+    create_time = models.DateTimeField(null=True)
+    duration_ms = models.BigIntegerField(null=True)
+    remaining_duration_ms = models.BigIntegerField(null=True)
+    job_desc = models.TextField(blank=True)
+    service_url = models.TextField(blank=True)
+    train_url = models.TextField(blank=True)
+    resource_id = models.CharField(max_length=255, blank=True)
+    schedule = models.JSONField(null=True)
+    fetched_at = models.DateTimeField()
+    # For running jobs: fetched_at minus duration, so "running for more than N hours" is one indexed filter.
+    running_since = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["credential", "job_id"], name="one_row_per_job")]
+        indexes = [
+            models.Index(fields=["credential", "create_time"], name="cachedjob_created"),
+            models.Index(F("credential"), Lower("job_name"), name="cachedjob_name"),
+            models.Index(fields=["credential", "status"], name="cachedjob_status"),
+            models.Index(fields=["credential", "duration_ms"], name="cachedjob_duration"),
+            models.Index(fields=["credential", "status_group", "create_time"], name="cachedjob_group"),
+            models.Index(fields=["credential", "running_since"], name="cachedjob_running_since"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_name} ({self.job_id})"
+
+
+class JobListRefresh(models.Model):
+    """The state of one credential's cached list: when it was fetched, what ModelArts said, what failed."""
+
+    credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="list_refresh")
+    fetched_at = models.DateTimeField(null=True)  # finish of the last successful refresh
+    started_at = models.DateTimeField(null=True)  # start of the last attempt
+    finished_at = models.DateTimeField(null=True)  # finish of the last attempt, successful or not
+    total = models.BigIntegerField(null=True)
+    job_count_limit = models.BigIntegerField(null=True)
+    quotas = models.BigIntegerField(null=True)
+    upstream_calls = models.IntegerField(default=0)
+    page_size = models.IntegerField(default=1000)  # 100 once ModelArts refused 1000 for this credential
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"Job list of {self.credential}"

@@ -1,25 +1,46 @@
-"""What views ask of ModelArts, with a stored credential: build the client, call it, record the outcome.
+"""What views ask of ModelArts, with a stored credential: build the client, call it, cache and store results.
 
-This is the only place that hands Django things (settings, the cache for IAM tokens) to the client.
+This is the only place that hands Django things (settings, the cache) to the client. Everything that may
+be asked for by many viewers at once goes through the shared cache with a lock, so concurrent requests
+for one job, or one project's list, cost one upstream call, across processes when the cache is Redis.
 """
 
 from __future__ import annotations
 
+import math
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from dashboard import __version__
 
+from .crypto import SecretUnreadable
 from .modelarts import regions
 from .modelarts.auth import IamTokenAuth, RenewableAuth, SignatureAuth
 from .modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob
-from .modelarts.errors import ModelArtsError
+from .modelarts.errors import InvalidRequest, ModelArtsError
 from .modelarts.http import Timeouts
-from .models import Credential
+from .models import CachedJob, Credential, JobListRefresh
+from .status import status_for
 
 USER_AGENT = f"modelarts-dashboard/{__version__} python-requests/{requests.__version__}"
+LIST_PAGE_SIZE = 1000  # the largest page the list endpoint accepts
+FALLBACK_PAGE_SIZE = 100  # what older API versions accept
+MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
+ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
+LOCK_POLL_SECONDS = 0.05
+
+T = TypeVar("T")
 
 
 def _timeouts() -> Timeouts:
@@ -61,8 +82,78 @@ def client_for(credential: Credential) -> ModelArtsClient:
     )
 
 
+@contextmanager
+def cache_lock(key: str, seconds: float) -> Iterator[bool]:
+    """Yields whether this caller holds the lock. It expires by itself, so a crashed holder cannot wedge it."""
+    token = secrets.token_hex(8)
+    acquired = cache.add(key, token, timeout=seconds)
+    try:
+        yield acquired
+    finally:
+        if acquired and cache.get(key) == token:
+            cache.delete(key)
+
+
+def wait_for_unlock(key: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while cache.get(key) is not None and time.monotonic() < deadline:
+        time.sleep(LOCK_POLL_SECONDS)
+
+
+def _single_flight(key: str, compute: Callable[[], T], ttl: Callable[[T], float], wait_seconds: float) -> T:
+    """One caller computes and caches; callers arriving meanwhile wait for its result (or its error)."""
+    outcome = cache.get(key)
+    if outcome is None:
+        with cache_lock(f"{key}:lock", wait_seconds) as acquired:
+            if acquired:
+                outcome = _compute_outcome(compute, ttl, key)
+        if outcome is None:
+            wait_for_unlock(f"{key}:lock", wait_seconds)
+            outcome = cache.get(key)
+        if outcome is None:  # the holder gave up or its result already expired: do it ourselves
+            outcome = _compute_outcome(compute, ttl, key)
+    if isinstance(outcome, ModelArtsError):
+        raise outcome
+    return outcome
+
+
+def _compute_outcome(compute: Callable[[], T], ttl: Callable[[T], float], key: str) -> T | ModelArtsError:
+    try:
+        outcome = compute()
+    except ModelArtsError as error:
+        cache.set(key, error, ERROR_CACHE_SECONDS)
+        return error
+    cache.set(key, outcome, ttl(outcome))
+    return outcome
+
+
+def _detail_ttl(job: VisualizationJob) -> float:
+    if status_for(job.status).terminal:
+        return settings.DETAIL_CACHE_TERMINAL_SECONDS
+    return settings.DETAIL_CACHE_SECONDS
+
+
 def get_job(credential: Credential, job_id: int) -> VisualizationJob:
-    return client_for(credential).get_visualization_job(job_id)
+    """A job's details, shared by every viewer using this credential for a few seconds.
+
+    Raises ModelArtsError, or crypto.SecretUnreadable. A fresh answer also updates the cached list row.
+    """
+
+    def fetch() -> VisualizationJob:
+        job = client_for(credential).get_visualization_job(job_id)
+        _update_cached_row(credential, job)
+        return job
+
+    wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
+    return _single_flight(f"job-detail:{credential.pk}:{job_id}", fetch, _detail_ttl, wait)
+
+
+def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
+    CachedJob.objects.filter(credential=credential, job_id=job.job_id).update(**row_fields(job, timezone.now()))
+
+
+def cached_job(credential: Credential, job_id: int) -> CachedJob | None:
+    return CachedJob.objects.filter(credential=credential, job_id=job_id).first()
 
 
 def check_connection(credential: Credential) -> ModelArtsError | None:
@@ -77,3 +168,166 @@ def check_connection(credential: Credential) -> ModelArtsError | None:
     credential.last_check_message = str(error)[:500] if error else ""
     credential.save(update_fields=["last_checked_at", "last_check_ok", "last_check_message"])
     return error
+
+
+# Cached job lists
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    fetched: bool = False  # this caller fetched the list (successfully or not)
+    coalesced: bool = False  # another caller was already refreshing; this one did not call ModelArts
+    jobs: int = 0
+    upstream_calls: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+def list_state(credential: Credential) -> JobListRefresh | None:
+    return JobListRefresh.objects.filter(credential=credential).first()
+
+
+def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
+    return state is None or state.fetched_at is None or now - state.fetched_at > timedelta(seconds=settings.LIST_TTL)
+
+
+def _recently_failed(state: JobListRefresh | None, now: datetime) -> bool:
+    """After a failure, page views leave ModelArts alone for a while; "Refresh now" still tries."""
+    if state is None or not state.last_error or state.last_error_at is None:
+        return False
+    return now - state.last_error_at < timedelta(seconds=settings.LIST_RETRY_AFTER_FAILURE)
+
+
+def ensure_fresh(credential: Credential, state: JobListRefresh | None) -> RefreshResult | None:
+    """Refresh a stale list before a page reads it; None when it was fresh enough.
+
+    A viewer who already has a list to look at does not wait for someone else's refresh.
+    """
+    now = timezone.now()
+    if not is_stale(state, now) or _recently_failed(state, now):
+        return None
+    has_list = state is not None and state.fetched_at is not None
+    return refresh_job_list(credential, force=False, wait=not has_list)
+
+
+def refresh_job_list(credential: Credential, *, force: bool = True, wait: bool = True) -> RefreshResult:
+    """Fetch the project's whole list and replace the cached rows in one transaction.
+
+    Concurrent refreshes of one credential share one upstream fetch: the others wait for it (``wait``)
+    or return at once. A failed refresh keeps the previous list and records the error.
+    """
+    lock_key = f"job-list-refresh:{credential.pk}"
+    with cache_lock(lock_key, settings.LIST_REFRESH_LOCK_SECONDS) as acquired:
+        if acquired:
+            if not force and not is_stale(list_state(credential), timezone.now()):
+                return RefreshResult()  # someone refreshed while we were deciding
+            return _fetch_and_store(credential)
+    if wait:
+        wait_for_unlock(lock_key, settings.LIST_REFRESH_LOCK_SECONDS)
+    return RefreshResult(coalesced=True)
+
+
+def _fetch_and_store(credential: Credential) -> RefreshResult:
+    started = time.monotonic()
+    state, _ = JobListRefresh.objects.get_or_create(credential=credential)
+    state.started_at = timezone.now()
+    state.save(update_fields=["started_at"])
+    fetcher = _ListFetcher(credential, state.page_size)
+    try:
+        jobs = fetcher.fetch_all()
+    except (ModelArtsError, SecretUnreadable) as error:
+        _record_failure(state, str(error), fetcher)
+        return RefreshResult(fetched=True, upstream_calls=fetcher.calls, error=str(error))
+    now = timezone.now()
+    with transaction.atomic():
+        CachedJob.objects.filter(credential=credential).delete()
+        CachedJob.objects.bulk_create(
+            (CachedJob(credential=credential, job_id=job.job_id, **row_fields(job, now)) for job in jobs.values()),
+            batch_size=1000,
+        )
+        state.fetched_at = state.finished_at = now
+        state.total = fetcher.total
+        state.job_count_limit = fetcher.job_count_limit
+        state.quotas = fetcher.quotas
+        state.upstream_calls = fetcher.calls
+        state.page_size = fetcher.page_size
+        state.last_error = ""
+        state.last_error_at = None
+        state.save()
+    return RefreshResult(fetched=True, jobs=len(jobs), upstream_calls=fetcher.calls, seconds=time.monotonic() - started)
+
+
+def _record_failure(state: JobListRefresh, message: str, fetcher: _ListFetcher) -> None:
+    state.finished_at = state.last_error_at = timezone.now()
+    state.last_error = message
+    state.upstream_calls = fetcher.calls
+    state.page_size = fetcher.page_size
+    state.save(update_fields=["finished_at", "last_error_at", "last_error", "upstream_calls", "page_size"])
+
+
+class _ListFetcher:
+    """Pages through the list with the largest page size ModelArts accepts, counting upstream calls."""
+
+    def __init__(self, credential: Credential, page_size: int):
+        self.credential = credential
+        self.page_size = page_size
+        self.calls = 0
+        self.total = 0
+        self.job_count_limit: int | None = None
+        self.quotas: int | None = None
+
+    def fetch_all(self) -> dict[int, VisualizationJob]:
+        client = client_for(self.credential)
+        first = self._first_page(client)
+        jobs = {job.job_id: job for job in first.jobs}
+        pages = min(math.ceil(first.total / self.page_size), MAX_LIST_PAGES)
+        for page in range(2, pages + 1):
+            listing = self._page(client, page)
+            jobs.update((job.job_id, job) for job in listing.jobs)
+            if not listing.jobs:
+                break
+        return jobs
+
+    def _first_page(self, client: ModelArtsClient):
+        try:
+            first = self._page(client, 1)
+        except InvalidRequest:
+            if self.page_size <= FALLBACK_PAGE_SIZE:
+                raise
+            self.page_size = FALLBACK_PAGE_SIZE  # an older API version: remember it for this credential
+            first = self._page(client, 1)
+        self.total, self.job_count_limit, self.quotas = first.total, first.job_count_limit, first.quotas
+        return first
+
+    def _page(self, client: ModelArtsClient, page: int):
+        self.calls += 1
+        # Sorted by id, so jobs created during the refresh land on the last page instead of shifting others.
+        return client.list_visualization_jobs(page=page, per_page=self.page_size, sort_by="job_id", order="asc")
+
+
+def row_fields(job: VisualizationJob, fetched_at: datetime) -> dict:
+    status = status_for(job.status)
+    return {
+        "job_name": job.job_name[:255],
+        "status": job.status,
+        "status_group": status.group,
+        "create_time": job.create_time,
+        "duration_ms": job.duration_ms,
+        "remaining_duration_ms": job.remaining_duration_ms,
+        "job_desc": job.job_desc,
+        "service_url": job.service_url,
+        "train_url": job.train_url,
+        "resource_id": job.resource_id[:255],
+        "schedule": job.schedule,
+        "fetched_at": fetched_at,
+        "running_since": _running_since(status.group, job.duration_ms, fetched_at),
+    }
+
+
+def _running_since(group: str, duration_ms: int | None, fetched_at: datetime) -> datetime | None:
+    if group != "running" or duration_ms is None or duration_ms < 0:
+        return None
+    try:
+        return fetched_at - timedelta(milliseconds=duration_ms)
+    except OverflowError:  # a duration longer than history: treat as unknown
+        return None

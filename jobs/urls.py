@@ -8,7 +8,13 @@ register_converter(converters.JobIdConverter, "job_id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("lookup/", views.lookup, name="lookup"),
+    path("refresh/", views.refresh_all, name="refresh-all"),
     path("projects/<project_id:project_id>/visualization-jobs/", views.project_jobs, name="project-jobs"),
+    path(
+        "projects/<project_id:project_id>/visualization-jobs/refresh/",
+        views.project_refresh,
+        name="project-refresh",
+    ),
     path(
         "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",
         views.job_detail,

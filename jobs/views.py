@@ -2,18 +2,26 @@
 it up through a ``_get_*_for_user`` helper, so another user's objects answer 404 and existence never leaks.
 """
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import listing, services
 from .crypto import SecretUnreadable
 from .forms import CredentialForm, LookupForm
+from .listing import ListQueryForm
 from .modelarts.errors import ModelArtsError
-from .models import Credential, validate_project_id
+from .models import CachedJob, Credential, JobListRefresh, validate_project_id
+from .status import GROUPS
 
 
 def _get_credential_for_user(request: HttpRequest, pk: int) -> Credential:
@@ -34,11 +42,45 @@ def _secret_unreadable(request: HttpRequest, credential: Credential, error: Secr
     return render(request, "jobs/secret_unreadable.html", context, status=503)
 
 
+def _list_page(request: HttpRequest, template: str, jobs: QuerySet, context: dict) -> HttpResponse:
+    """Shared by the project list and the overview: validate the query string, filter, sort, paginate."""
+    form = ListQueryForm(request.GET)
+    if not form.is_valid() and form.has_fatal_errors():
+        return render(request, template, {**context, "list_form": form}, status=400)
+    query = form.query()
+    page = listing.paginate(listing.filter_jobs(jobs, query, timezone.now()), query)
+    return render(request, template, {**context, "list_form": form, "query": query, "page": page})
+
+
+def _refresh_if_stale(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
+    states = {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
+    for credential in credentials:
+        if services.ensure_fresh(credential, states.get(credential.pk)):
+            states[credential.pk] = services.list_state(credential)
+    return states
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Overview: every project with counts per status group, and one combined list across projects."""
     credentials = list(request.user.credentials.all())
-    context = {"credentials": credentials, "form": LookupForm(credentials=credentials)}
-    return render(request, "jobs/home.html", context)
+    states = _refresh_if_stale(credentials)
+    counts = defaultdict(dict)
+    rows = CachedJob.objects.filter(credential__owner=request.user).values_list("credential_id", "status_group")
+    for credential_id, group, count in rows.annotate(count=Count("pk")).order_by():
+        counts[credential_id][group] = count
+    projects = [
+        {"credential": credential, "state": states.get(credential.pk), "counts": counts[credential.pk]}
+        for credential in credentials
+    ]
+    context = {
+        "credentials": credentials,
+        "projects": projects,
+        "groups": GROUPS,
+        "form": LookupForm(credentials=credentials),
+    }
+    jobs = CachedJob.objects.filter(credential__owner=request.user).select_related("credential")
+    return _list_page(request, "jobs/home.html", jobs, context)
 
 
 @require_GET
@@ -52,12 +94,55 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def project_jobs(request: HttpRequest, project_id: str) -> HttpResponse:
+    """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list."""
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(request, project_id)
+    state = _refresh_if_stale([credential])[credential.pk]
     credentials = list(request.user.credentials.all())
-    form = LookupForm(credentials=credentials, initial={"project_id": project_id})
-    return render(request, "jobs/project.html", {"credential": credential, "form": form})
+    context = {
+        "credential": credential,
+        "state": state,
+        "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
+    }
+    response = _list_page(request, "jobs/project.html", credential.cached_jobs.all(), context)
+    if response.status_code == 200 and state is not None and state.fetched_at is None and state.last_error:
+        response.status_code = 502  # nothing to show at all: the failure is the page
+    return response
+
+
+@require_POST
+def project_refresh(request: HttpRequest, project_id: str) -> HttpResponse:
+    credential = _get_project_credential_for_user(request, project_id)
+    if credential is None:
+        return _no_credential(request, project_id)
+    _refresh_now(request, credential)
+    return _redirect_back(request, reverse("project-jobs", args=[project_id]))
+
+
+@require_POST
+def refresh_all(request: HttpRequest) -> HttpResponse:
+    for credential in request.user.credentials.all():
+        _refresh_now(request, credential)
+    return _redirect_back(request, reverse("home"))
+
+
+def _refresh_now(request: HttpRequest, credential: Credential) -> None:
+    result = services.refresh_job_list(credential, force=True)
+    if result.error:
+        messages.error(request, f"“{credential.name}”: the refresh failed: {result.error}")
+    elif result.coalesced:
+        messages.info(request, f"“{credential.name}”: refreshed just now by another request.")
+    else:
+        messages.success(request, f"“{credential.name}”: fetched {result.jobs} jobs.")
+
+
+def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the button was on, query string included, if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
 
 
 @require_GET
@@ -71,7 +156,7 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> HttpRespon
     except SecretUnreadable as error:
         return _secret_unreadable(request, credential, error)
     except ModelArtsError as error:
-        context["error"] = error
+        context.update(error=error, job=services.cached_job(credential, job_id))
         return render(request, "jobs/job_detail.html", context, status=error.page_status)
     return render(request, "jobs/job_detail.html", context)
 
@@ -109,7 +194,7 @@ def _prefill(request: HttpRequest) -> dict[str, str]:
 @sensitive_post_parameters("secret")
 def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
-    form = CredentialForm(request.POST or None, instance=credential, owner=request.user)
+    form = CredentialForm(request.POST if request.method == "POST" else None, instance=credential, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Saved credential “{credential.name}”.")

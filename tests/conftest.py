@@ -1,10 +1,15 @@
 import socket
 
 import pytest
+import urllib3.util.connection
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
-from jobs.models import Credential
+from jobs import services
+from jobs.modelarts.client import VisualizationJob
+from jobs.modelarts.regions import is_loopback_host
+from jobs.models import CachedJob, Credential, JobListRefresh
 from simulator.seed import DEMO
 from simulator.server import Simulator
 
@@ -21,6 +26,19 @@ def _isolated(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch):
+    """Tests talk to the simulator or to mocks, never to the real ModelArts (nor any other host)."""
+    connect = urllib3.util.connection.create_connection
+
+    def guarded(address, *args, **kwargs):
+        if not is_loopback_host(address[0]):
+            raise OSError(f"tests may not connect to {address[0]}")
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", guarded)
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +117,33 @@ def simulated_credential(alice, simulator) -> Credential:
         modelarts_endpoint=simulator.url,
         iam_endpoint=simulator.url,
     )
+
+
+def make_job(job_id: int, **fields) -> VisualizationJob:
+    values = {
+        "job_id": job_id,
+        "job_name": f"job-{job_id}",
+        "status": 10,
+        "create_time": None,
+        "duration_ms": 60_000,
+        "job_desc": "",
+        "service_url": "",
+        "train_url": f"obs://bucket/{job_id}/",
+        "resource_id": "",
+        "remaining_duration_ms": None,
+    }
+    values.update(fields)
+    return VisualizationJob(**values)
+
+
+def store_list(credential: Credential, jobs: list[VisualizationJob], fetched_at=None) -> JobListRefresh:
+    """A cached list as a successful refresh would leave it, without asking anyone."""
+    fetched_at = fetched_at or timezone.now()
+    CachedJob.objects.filter(credential=credential).delete()
+    CachedJob.objects.bulk_create(
+        CachedJob(credential=credential, job_id=job.job_id, **services.row_fields(job, fetched_at)) for job in jobs
+    )
+    state, _ = JobListRefresh.objects.update_or_create(
+        credential=credential, defaults={"fetched_at": fetched_at, "finished_at": fetched_at, "total": len(jobs)}
+    )
+    return state

@@ -1,9 +1,12 @@
 """The client and the pages against the simulator, over real HTTP: signing, tokens, errors, faults."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import Client
 
 from jobs import services
 from jobs.modelarts import errors
@@ -264,3 +267,30 @@ def test_connection_refused_page(alice_client, alice, unused_port):
 
     assert response.status_code == 502
     assert "Connection refused" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_viewers_of_one_job_cause_one_upstream_call(simulated_credential, simulator, alice):
+    simulator.latency_ms = 200
+    clients = [Client() for _ in range(8)]
+    for client in clients:
+        client.force_login(alice)  # before the threads: SQLite allows one writer at a time
+    start = threading.Barrier(len(clients), timeout=10)
+    statuses = []
+
+    def view(client):
+        start.wait()
+        try:
+            path = f"/projects/{DEMO.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB_ID}/"
+            statuses.append(client.get(path).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=view, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statuses == [200] * len(clients)
+    assert simulator.calls["detail"] == 1

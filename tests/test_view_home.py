@@ -1,8 +1,10 @@
 """The home page: the user's projects and the lookup form."""
 
+import re
+
 import pytest
 
-from tests.conftest import PROJECT_A, PROJECT_B, make_credential
+from tests.conftest import PROJECT_A, PROJECT_B, make_credential, make_job, store_list
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +27,16 @@ def test_without_credentials_offers_to_add_one(alice_client):
     assert 'name="job_id"' not in html
 
 
-def test_query_count_does_not_grow_with_projects(alice_client, alice, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_projects_or_jobs(alice_client, alice, django_assert_max_num_queries):
     for index in range(20):
-        make_credential(alice, project_id=f"{index:032x}")
+        credential = make_credential(alice, project_id=f"{index:032x}")
+        store_list(credential, [make_job(index * 100 + number) for number in range(30)])
 
-    with django_assert_max_num_queries(4):
-        assert alice_client.get("/").status_code == 200
+    with django_assert_max_num_queries(8):
+        response = alice_client.get("/")
+
+    assert response.status_code == 200
+    assert "600 jobs" in response.content.decode()
 
 
 def test_login_required(client):
@@ -38,3 +44,46 @@ def test_login_required(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_overview_counts_per_group_and_combined_list(alice_client, alice, alice_credential, bob):
+    second = make_credential(alice, name="Second project", project_id=PROJECT_B)
+    store_list(alice_credential, [make_job(1, status=8, job_name="a-run"), make_job(2, status=10, job_name="a-done")])
+    store_list(second, [make_job(3, status=8, job_name="b-run"), make_job(4, status=11, job_name="b-failed")])
+    store_list(make_credential(bob, name="Bob's", project_id=PROJECT_A), [make_job(5, job_name="bob-job")])
+
+    html = alice_client.get("/", {"group": "running", "sort": "name"}).content.decode()
+
+    assert "bob-job" not in html
+    assert re.findall(r'visualization-jobs/\d+/">([^<]+)</a></td>\s*<td>([^<]+)</td>', html) == [
+        ("a-run", "alice&#x27;s project"),
+        ("b-run", "Second project"),
+    ]
+    rows = re.findall(r"<tr>\s*<td><a href=\"/projects/([0-9a-f]{32})/visualization-jobs/\">.*?</tr>", html, re.S)
+    assert rows == [PROJECT_A, PROJECT_B]
+    table = html[html.index('<table class="projects">') : html.index("</table>")]
+    assert "<td>1</td>" in table  # one running job in each project
+
+
+def test_refresh_all_refreshes_every_project(alice_client, alice, simulator):
+    from simulator.seed import DEMO
+
+    make_credential(
+        alice,
+        project_id=DEMO.project_id,
+        access_key=DEMO.access_key,
+        secret=DEMO.secret_key,
+        modelarts_endpoint=simulator.url,
+    )
+
+    response = alice_client.post("/refresh/", {"next": "/?q=tb"}, follow=True)
+
+    assert response.redirect_chain == [("/?q=tb", 302)]
+    assert "fetched 60 jobs" in response.content.decode()
+    assert simulator.calls["list"] == 1
+
+
+def test_overview_bad_filter_is_a_400(alice_client, alice_credential):
+    store_list(alice_credential, [make_job(1)])
+
+    assert alice_client.get("/", {"status": "abc"}).status_code == 400

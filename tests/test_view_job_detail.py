@@ -8,7 +8,8 @@ import responses
 from django.utils.html import escape
 
 from dashboard import __version__
-from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential
+from jobs.models import CachedJob
+from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential, make_job, store_list
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,63 @@ def test_login_brings_a_bookmarked_page_back(client, alice, alice_credential):
     assert response.status_code == 302
     assert response["Location"] == detail_url()
     assert client.get(response["Location"]).status_code == 200
+
+
+@responses.activate
+def test_failure_shows_the_cached_row_with_its_age(alice_client, alice_credential):
+    store_list(alice_credential, [make_job(10086, job_name="cached-name", status=8, train_url="obs://kept/")])
+    responses.get(
+        f"{UPSTREAM}/10086", status=503, json={"error_code": "APIGW.0201", "error_msg": "Backend unavailable."}
+    )
+
+    response = alice_client.get(detail_url())
+
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "ModelArts could not be asked just now: this is the data from" in html
+    assert "cached-name" in html and "obs://kept/" in html
+    assert "APIGW.0201" in html
+
+
+@responses.activate
+def test_success_updates_the_cached_row(alice_client, alice_credential):
+    store_list(alice_credential, [make_job(10086, job_name="old-name", status=7)])
+    responses.get(f"{UPSTREAM}/10086", json=JOB)
+
+    alice_client.get(detail_url())
+
+    row = CachedJob.objects.get(job_id=10086)
+    assert (row.job_name, row.status, row.status_group) == (JOB["job_name"], 8, "running")
+
+
+@pytest.mark.parametrize(("status", "calls"), [(8, 2), (10, 1)])
+@responses.activate
+def test_details_are_reused_briefly_longer_for_final_statuses(alice_client, alice_credential, settings, status, calls):
+    settings.DETAIL_CACHE_SECONDS = 0
+    settings.DETAIL_CACHE_TERMINAL_SECONDS = 60
+    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": status})
+
+    alice_client.get(detail_url())
+    alice_client.get(detail_url())
+
+    assert len(responses.calls) == calls
+
+
+@responses.activate
+def test_viewers_within_the_cache_window_share_one_call(alice_client, alice_credential):
+    responses.get(f"{UPSTREAM}/10086", json=JOB)
+
+    for _ in range(5):
+        assert alice_client.get(detail_url()).status_code == 200
+
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize(("status", "live"), [(8, True), (7, True), (10, False), (11, False)])
+@responses.activate
+def test_only_jobs_that_can_still_change_auto_refresh(alice_client, alice_credential, status, live):
+    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": status})
+
+    html = alice_client.get(detail_url()).content.decode()
+
+    assert ('data-live-interval="5"' in html) is live

@@ -23,6 +23,7 @@ from .signing import build_path, build_query
 INTEGER_TEXT = re.compile(r"\s*-?[0-9]{1,19}\s*\Z")
 SORT_KEYS = ("job_id", "job_name", "job_desc", "create_time", "status")
 MAX_JOB_ID = 2**63 - 1  # job ids are Java Longs
+MAX_INTEGER = 2**31 - 1  # statuses are Java Integers
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class VisualizationJob:
     train_url: str
     resource_id: str
     remaining_duration_ms: int | None
+    schedule: dict[str, Any] | None = None  # auto-stop settings, e.g. {"type": "stop", "duration": 2, ...}
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,11 @@ class ModelArtsClient:
 
 def parse_body(response: requests.Response) -> dict[str, Any]:
     """The JSON object of a successful answer; anything else becomes the fitting ModelArtsError."""
+    if response.is_redirect:
+        raise BadResponse(f"ModelArts answered with a redirect (HTTP {response.status_code}); it is not followed.")
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         body = None
     if not isinstance(body, dict):
         raise _non_json_error(response)
@@ -175,22 +179,34 @@ def parse_job(item: Any) -> VisualizationJob:
     if not isinstance(item, dict):
         raise BadResponse(f"A job should be a JSON object, got {type(item).__name__}.")
     job_id = _integer(item, "job_id")
-    create_ms = _integer(item, "create_time", required=False)
+    if job_id <= 0:
+        raise BadResponse(f"The field 'job_id' should be a positive integer, got {job_id}.")
     return VisualizationJob(
         job_id=job_id,
         job_name=_text(item, "job_name"),
-        status=_integer(item, "status"),
-        create_time=datetime.fromtimestamp(create_ms / 1000, tz=UTC) if create_ms else None,
+        status=_integer(item, "status", limit=MAX_INTEGER),
+        create_time=_epoch_ms(item, "create_time"),
         duration_ms=_integer(item, "duration", required=False),
         job_desc=_text(item, "job_desc"),
         service_url=_text(item, "service_url"),
         train_url=_text(item, "train_url"),
         resource_id=_text(item, "resource_id"),
         remaining_duration_ms=_integer(item, "remaining_duration", required=False),
+        schedule=item["schedule"] if isinstance(item.get("schedule"), dict) else None,
     )
 
 
-def _integer(item: dict[str, Any], field: str, required: bool = True) -> int | None:
+def _epoch_ms(item: dict[str, Any], field: str) -> datetime | None:
+    milliseconds = _integer(item, field, required=False)
+    if not milliseconds:
+        return None
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise BadResponse(f"The field '{field}' is not a plausible time.") from exc
+
+
+def _integer(item: dict[str, Any], field: str, required: bool = True, limit: int = MAX_JOB_ID) -> int | None:
     """Integers arrive as numbers or as strings of digits; anything else is a broken answer."""
     value = item.get(field)
     if value is None or value == "":
@@ -207,7 +223,7 @@ def _integer(item: dict[str, Any], field: str, required: bool = True) -> int | N
         result = int(value)
     else:
         raise BadResponse(f"The field '{field}' should be an integer, got {_short_repr(value)}.")
-    if abs(result) > MAX_JOB_ID:
+    if abs(result) > limit:
         raise BadResponse(f"The field '{field}' is out of range.")
     return result
 

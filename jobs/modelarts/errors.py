@@ -37,6 +37,17 @@ class ModelArtsError(Exception):
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.code else self.message
 
+    def __reduce__(self):
+        """Keep every field when pickled (errors are cached briefly so concurrent viewers share them)."""
+        fields = {"code": self.code, "http_status": self.http_status, "request_id": self.request_id}
+        return _rebuild, (type(self), self.message, fields, self.advice)
+
+
+def _rebuild(error_class: type[ModelArtsError], message: str, fields: dict, advice: str) -> ModelArtsError:
+    error = error_class(message, **fields)
+    error.advice = advice
+    return error
+
 
 class ConnectionFailed(ModelArtsError):
     title = "Could not connect to ModelArts."

@@ -21,7 +21,8 @@ class Timeouts:
 def send(session: requests.Session, method: str, url: str, *, timeouts: Timeouts, **kwargs: Any) -> requests.Response:
     host = urlsplit(url).netloc
     try:
-        return session.request(method, url, timeout=(timeouts.connect, timeouts.read), **kwargs)
+        # Never follow redirects: they would carry the signature or token to wherever ModelArts points.
+        return session.request(method, url, timeout=(timeouts.connect, timeouts.read), allow_redirects=False, **kwargs)
     except requests.ConnectTimeout as exc:
         raise ConnectionFailed(f"Timed out connecting to {host} after {timeouts.connect:g} s.") from exc
     except requests.ReadTimeout as exc:

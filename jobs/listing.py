@@ -1,0 +1,166 @@
+"""What a list page shows, all of it in the query string so a copied URL reproduces the view.
+
+Filtering, sorting and paging run in the database on the cached rows: list pages never call ModelArts
+to render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Lower
+
+from .modelarts.client import MAX_INTEGER, MAX_JOB_ID
+from .status import GROUPS, STATUSES
+
+# Names sort case-insensitively, the same on every database (SQLite compares bytes by default).
+SORTS = {"created": F("create_time"), "name": Lower("job_name"), "status": F("status"), "duration": F("duration_ms")}
+SORT_CHOICES = [
+    ("-created", "Newest first"),
+    ("created", "Oldest first"),
+    ("name", "Name A–Z"),
+    ("-name", "Name Z–A"),
+    ("status", "Status code ascending"),
+    ("-status", "Status code descending"),
+    ("-duration", "Longest running"),
+    ("duration", "Shortest running"),
+]
+DEFAULT_SORT = "-created"
+PAGE_SIZES = (10, 25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 25
+MAX_SEARCH = 64
+
+
+class ListQueryForm(forms.Form):
+    """Validates the query string. Sort and paging mistakes are corrected; unusable filters are a 400."""
+
+    q = forms.CharField(label="Search", required=False, max_length=MAX_SEARCH, strip=True)
+    group = forms.ChoiceField(label="Status group", required=False, choices=[("", "All groups")])
+    status = forms.TypedChoiceField(label="Status", required=False, coerce=int, empty_value=None, choices=[])
+    long_running = forms.BooleanField(label="Only long-running", required=False)
+    sort = forms.ChoiceField(label="Sort", required=False, choices=SORT_CHOICES)
+    per_page = forms.TypedChoiceField(
+        label="Per page", required=False, coerce=int, empty_value=None, choices=[(n, n) for n in PAGE_SIZES]
+    )
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    CORRECTABLE = ("sort", "per_page", "page")
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.fields["group"].choices += [(group, group.capitalize()) for group in GROUPS]
+        status_choices = [(code, f"{code} · {status.label}") for code, status in STATUSES.items()]
+        requested = self._requested_status()
+        if requested is not None and requested not in STATUSES:
+            status_choices.append((requested, f"{requested} · Unknown status"))  # codes beyond the table
+        self.fields["status"].choices = [("", "Any status"), *status_choices]
+
+    def _requested_status(self) -> int | None:
+        value = self.data.get("status", "")
+        try:
+            code = int(value)
+        except (TypeError, ValueError):
+            return None
+        return code if -MAX_INTEGER <= code <= MAX_INTEGER else None
+
+    def has_fatal_errors(self) -> bool:
+        return any(name not in self.CORRECTABLE for name in self.errors)
+
+    def query(self) -> ListQuery:
+        """The view to show: valid values as given, correctable mistakes replaced by defaults."""
+        errors = self.errors  # validates the form, if that has not happened yet
+        cleaned = {name: value for name, value in self.cleaned_data.items() if name not in errors}
+        notices = [f"Ignored an invalid '{name}' value." for name in errors if name in self.CORRECTABLE]
+        return ListQuery(
+            search=cleaned.get("q") or "",
+            group=cleaned.get("group") or "",
+            status=cleaned.get("status"),
+            long_running=bool(cleaned.get("long_running")),
+            sort=cleaned.get("sort") or DEFAULT_SORT,
+            per_page=cleaned.get("per_page") or DEFAULT_PAGE_SIZE,
+            page=_page_number(cleaned.get("page") or "1"),
+            notices=notices,
+        )
+
+
+def _page_number(text: str) -> int:
+    """Non-numeric or negative pages show the first page; huge ones are clamped by the paginator."""
+    try:
+        number = int(text)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+@dataclass
+class ListQuery:
+    search: str = ""
+    group: str = ""
+    status: int | None = None
+    long_running: bool = False
+    sort: str = DEFAULT_SORT
+    per_page: int = DEFAULT_PAGE_SIZE
+    page: int = 1
+    notices: list[str] = field(default_factory=list)
+
+    def params(self, **changes) -> dict[str, str]:
+        """Query-string parameters that differ from the defaults, with ``changes`` applied."""
+        values = {
+            "q": self.search,
+            "group": self.group,
+            "status": "" if self.status is None else str(self.status),
+            "long_running": "1" if self.long_running else "",
+            "sort": "" if self.sort == DEFAULT_SORT else self.sort,
+            "per_page": "" if self.per_page == DEFAULT_PAGE_SIZE else str(self.per_page),
+            "page": "" if self.page == 1 else str(self.page),
+        }
+        values.update({name: str(value) for name, value in changes.items()})
+        return {name: value for name, value in values.items() if value and not (name == "page" and value == "1")}
+
+    def querystring(self, **changes) -> str:
+        params = self.params(**changes)
+        return "?" + urlencode(params) if params else "?"
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.search or self.group or self.status is not None or self.long_running)
+
+
+def long_running_since(now: datetime) -> datetime:
+    return now - timedelta(hours=settings.LONG_RUNNING_HOURS)
+
+
+def filter_jobs(jobs: QuerySet, query: ListQuery, now: datetime) -> QuerySet:
+    if query.search:
+        match = Q(job_name__icontains=query.search)
+        if query.search.isascii() and query.search.isdigit() and int(query.search) <= MAX_JOB_ID:
+            match |= Q(job_id=int(query.search))
+        jobs = jobs.filter(match)
+    if query.group:
+        jobs = jobs.filter(status_group=query.group)
+    if query.status is not None:
+        jobs = jobs.filter(status=query.status)
+    if query.long_running:
+        jobs = jobs.filter(status_group="running", running_since__lte=long_running_since(now))
+    return jobs.order_by(*_ordering(query.sort))
+
+
+def _ordering(sort: str) -> tuple[OrderBy, OrderBy]:
+    """Missing values last whatever the direction, the same on SQLite and PostgreSQL; ties by job id."""
+    descending = sort.startswith("-")
+    column = SORTS[sort.lstrip("-")]
+    if descending:
+        return column.desc(nulls_last=True), F("job_id").desc()
+    return column.asc(nulls_last=True), F("job_id").asc()
+
+
+def paginate(jobs: QuerySet, query: ListQuery) -> Page:
+    paginator = Paginator(jobs, query.per_page)
+    return paginator.get_page(min(query.page, paginator.num_pages))

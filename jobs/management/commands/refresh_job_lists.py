@@ -1,0 +1,36 @@
+"""Refresh cached job lists from cron, so pages rarely wait for ModelArts."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jobs import services
+from jobs.models import Credential
+
+
+class Command(BaseCommand):
+    help = "Fetch the visualization-job list of every credential (or some) and replace the cached rows."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", help="Only this user's credentials.")
+        parser.add_argument("--project", help="Only credentials for this project id.")
+
+    def handle(self, *args, **options):
+        credentials = Credential.objects.select_related("owner").order_by("owner__username", "name")
+        if options["user"]:
+            credentials = credentials.filter(owner__username=options["user"])
+        if options["project"]:
+            credentials = credentials.filter(project_id=options["project"].lower())
+        failures = 0
+        for credential in credentials:
+            result = services.refresh_job_list(credential, force=True)
+            label = f"{credential.owner.get_username()} / {credential.name} ({credential.project_id})"
+            if result.error:
+                failures += 1
+                self.stdout.write(f"{label}: FAILED after {result.upstream_calls} call(s): {result.error}")
+            elif result.coalesced:
+                self.stdout.write(f"{label}: refreshed by another process just now")
+            else:
+                self.stdout.write(
+                    f"{label}: {result.jobs} jobs in {result.upstream_calls} call(s), {result.seconds:.1f} s"
+                )
+        if failures:
+            raise CommandError(f"{failures} of {credentials.count()} refresh(es) failed.")

@@ -1,0 +1,166 @@
+"""Refreshing cached job lists: paging, page-size fallback, atomic replace, coalescing, the cron command."""
+
+import io
+import threading
+
+import pytest
+import responses
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from jobs import services
+from jobs.models import CachedJob, JobListRefresh
+from simulator.seed import DEMO
+from tests.conftest import PROJECT_A, make_credential, make_job, store_list
+
+UPSTREAM = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{PROJECT_A}/visualization-jobs"
+
+
+def page_of(job_ids, total):
+    jobs = [{"job_id": job_id, "job_name": f"job-{job_id}", "status": 8, "duration": 1000} for job_id in job_ids]
+    return {"is_success": True, "job_total_count": total, "job_count_limit": 7, "quotas": 3, "jobs": jobs}
+
+
+@pytest.mark.django_db
+def test_2500_jobs_over_several_pages(simulated_credential, simulator):
+    simulator.set_job_count(DEMO.project_id, 2500)
+
+    result = services.refresh_job_list(simulated_credential)
+
+    assert (result.jobs, result.upstream_calls, result.error) == (2500, 3, "")
+    assert simulator.calls["list"] == 3
+    assert CachedJob.objects.filter(credential=simulated_credential).count() == 2500
+    state = JobListRefresh.objects.get(credential=simulated_credential)
+    assert (state.total, state.upstream_calls, state.page_size) == (2500, 3, 1000)
+    assert state.fetched_at is not None and state.last_error == ""
+
+
+@pytest.mark.django_db
+def test_falls_back_to_100_per_page_and_remembers_it(simulated_credential, simulator):
+    simulator.set_job_count(DEMO.project_id, 250)
+    simulator.max_per_page = 100
+
+    first = services.refresh_job_list(simulated_credential)
+    second = services.refresh_job_list(simulated_credential)
+
+    assert (first.jobs, first.upstream_calls) == (250, 4)  # the refused 1000, then 3 pages of 100
+    assert (second.jobs, second.upstream_calls) == (250, 3)
+    assert JobListRefresh.objects.get(credential=simulated_credential).page_size == 100
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_failure_midway_keeps_the_previous_list(alice_credential):
+    store_list(alice_credential, [make_job(1, job_name="previous")])
+    responses.get(UPSTREAM, json=page_of(range(100, 1100), total=1500))
+    responses.get(UPSTREAM, status=500, json={"error_code": "ModelArts.0010", "error_msg": "internal"})
+
+    result = services.refresh_job_list(alice_credential)
+
+    assert result.error == "ModelArts.0010: internal"
+    assert result.upstream_calls == 2
+    assert list(CachedJob.objects.values_list("job_name", flat=True)) == ["previous"]
+    state = JobListRefresh.objects.get()
+    assert state.last_error == "ModelArts.0010: internal"
+    assert state.total == 1  # what the previous list said
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_success_replaces_rows_and_records_quotas(alice_credential):
+    store_list(alice_credential, [make_job(1, job_name="gone")])
+    responses.get(UPSTREAM, json=page_of([7, 8], total=2))
+
+    services.refresh_job_list(alice_credential)
+
+    assert sorted(CachedJob.objects.values_list("job_id", flat=True)) == [7, 8]
+    state = JobListRefresh.objects.get()
+    assert (state.job_count_limit, state.quotas, state.last_error) == (7, 3, "")
+    assert "sortBy=job_id" in responses.calls[0].request.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_refreshes_share_one_upstream_fetch(simulated_credential, simulator):
+    simulator.set_job_count(DEMO.project_id, 1500)
+    simulator.latency_ms = 300  # every thread arrives while the first fetch is in flight
+    start = threading.Barrier(6, timeout=10)
+    results = []
+
+    def refresh():
+        start.wait()
+        try:
+            results.append(services.refresh_job_list(simulated_credential, force=True))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert simulator.calls["list"] == 2  # one fetch: two pages of 1000
+    assert sum(result.fetched for result in results) == 1
+    assert sum(result.coalesced for result in results) == 5
+    assert CachedJob.objects.filter(credential=simulated_credential).count() == 1500
+
+
+@pytest.mark.django_db
+def test_stale_check_after_taking_the_lock(alice_credential):
+    store_list(alice_credential, [make_job(1)])
+
+    result = services.refresh_job_list(alice_credential, force=False)
+
+    assert result == services.RefreshResult()  # fresh: nothing fetched, no upstream call
+
+
+@pytest.mark.django_db
+def test_undecryptable_secret_is_recorded_as_the_refresh_error(alice_credential, settings):
+    settings.CREDENTIAL_KEYS = ["bmV3LWtleS1ub3QtdGhlLW9sZC1vbmUtMDAwMDAwMDA="]
+
+    result = services.refresh_job_list(alice_credential)
+
+    assert "cannot be decrypted" in result.error
+    assert "cannot be decrypted" in JobListRefresh.objects.get().last_error
+
+
+@pytest.mark.django_db
+def test_command_refreshes_each_credential_and_prints_a_line(simulator, alice, bob):
+    for owner in (alice, bob):
+        make_credential(
+            owner,
+            project_id=DEMO.project_id,
+            access_key=DEMO.access_key,
+            secret=DEMO.secret_key,
+            modelarts_endpoint=simulator.url,
+            name=f"{owner.username} demo",
+        )
+    out = io.StringIO()
+
+    call_command("refresh_job_lists", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"alice / alice demo ({DEMO.project_id}): 60 jobs in 1 call(s)")
+    assert lines[1].startswith("bob / bob demo")
+
+
+@pytest.mark.django_db
+def test_command_filters_and_fails_loudly(simulator, alice, bob):
+    make_credential(
+        alice, project_id=DEMO.project_id, access_key=DEMO.access_key, secret="wrong", modelarts_endpoint=simulator.url
+    )
+    make_credential(
+        bob,
+        project_id=DEMO.project_id,
+        access_key=DEMO.access_key,
+        secret=DEMO.secret_key,
+        modelarts_endpoint=simulator.url,
+    )
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 1 refresh"):
+        call_command("refresh_job_lists", "--user", "alice", "--project", DEMO.project_id.upper(), stdout=out)
+
+    assert "FAILED after 1 call(s): APIGW.0301" in out.getvalue()
+    assert "bob" not in out.getvalue()
