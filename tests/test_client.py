@@ -250,3 +250,39 @@ def test_connection_refused_is_a_readable_error(unused_port):
 
     with pytest.raises(errors.ConnectionFailed, match="Connection refused"):
         client.get_visualization_job(1)
+
+
+@responses.activate
+def test_redirects_are_not_followed():
+    responses.get(f"{JOBS_URL}/1", status=302, headers={"Location": "https://evil.example.com/steal"})
+
+    with pytest.raises(errors.BadResponse, match="redirect"):
+        make_client().get_visualization_job(1)
+
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize("job_id", [0, -5, "-5"])
+@responses.activate
+def test_non_positive_job_ids_are_a_bad_response(job_id):
+    responses.get(JOBS_URL, json={"is_success": True, "job_total_count": 1, "jobs": [{**JOB, "job_id": job_id}]})
+
+    with pytest.raises(errors.BadResponse, match="positive"):
+        make_client().list_visualization_jobs()
+
+
+@responses.activate
+def test_json_nested_too_deep_is_a_bad_response():
+    responses.get(f"{JOBS_URL}/1", body="[" * 100_000 + "]" * 100_000, content_type="application/json")
+
+    with pytest.raises(errors.BadResponse):
+        make_client().get_visualization_job(1)
+
+
+@pytest.mark.parametrize("create_time", [10**18, -(10**18)])
+@responses.activate
+def test_implausible_times_are_a_bad_response(create_time):
+    responses.get(f"{JOBS_URL}/1", json={**JOB, "create_time": create_time})
+
+    with pytest.raises(errors.BadResponse, match="create_time"):
+        make_client().get_visualization_job(1)

@@ -183,3 +183,10 @@ def test_post_without_csrf_token_is_refused(alice, alice_credential):
 
     assert client.post(f"/credentials/{alice_credential.pk}/delete/").status_code == 403
     assert Credential.objects.exists()
+
+
+def test_empty_post_to_edit_is_validated_not_ignored(alice_client, alice_credential):
+    response = alice_client.post(f"/credentials/{alice_credential.pk}/edit/", {})
+
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()

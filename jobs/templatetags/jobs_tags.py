@@ -45,7 +45,7 @@ def timestamp(moment: datetime | None) -> dict:
         local = timezone.localtime(moment)
     except OverflowError:  # within a few hours of year 1 or 9999: show it in UTC
         local = utc
-    return {"moment": local, "utc": utc.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return {"moment": local, "utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"}
 
 
 @register.filter
