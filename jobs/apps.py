@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = "ModelArts visualization jobs"
+
+    def ready(self):
+        from . import audit  # noqa: F401 - connects the login signal receivers

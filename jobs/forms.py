@@ -16,6 +16,14 @@ class CredentialForm(forms.ModelForm):
         help_text="The secret key for AK/SK, or the IAM user's password.",
     )
 
+    current_password = forms.CharField(
+        label="Your dashboard password",
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
+        help_text="Needed to replace the stored secret.",
+    )
+
     class Meta:
         model = Credential
         fields = ["name", "region", "project_id", "auth_kind", "access_key", "iam_domain", "iam_user"]
@@ -25,6 +33,8 @@ class CredentialForm(forms.ModelForm):
         self.instance.owner = owner
         if self.instance.has_secret:
             self.fields["secret"].help_text = "A secret is stored. Leave this empty to keep it, or type a new one."
+        else:
+            del self.fields["current_password"]
 
     def clean_project_id(self) -> str:
         project_id = self.cleaned_data["project_id"].strip().lower()
@@ -38,7 +48,20 @@ class CredentialForm(forms.ModelForm):
         kind_changed = self.instance.pk and "auth_kind" in self.changed_data
         if not cleaned.get("secret") and (not self.instance.has_secret or kind_changed):
             self.add_error("secret", "Enter the secret key or password.")
+        if cleaned.get("secret") and self.instance.has_secret:
+            self._check_current_password(cleaned.get("current_password", ""))
         return cleaned
+
+    def _check_current_password(self, password: str) -> None:
+        """Someone at an unlocked screen must not be able to swap the keys a teammate relies on."""
+        if not password:
+            self.add_error("current_password", "Enter your dashboard password to replace the stored secret.")
+        elif not self.instance.owner.check_password(password):
+            self.add_error("current_password", "That is not your dashboard password.")
+
+    @property
+    def secret_replaced(self) -> bool:
+        return bool(self.cleaned_data.get("secret")) and self.instance.has_secret
 
     def save(self, commit=True):
         if self.cleaned_data.get("secret"):

@@ -142,3 +142,33 @@ class JobListRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"Job list of {self.credential}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which credential, from where, with what outcome. Written by the app, read in the
+    admin by staff, never edited. Secrets never go in here."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOGOUT = "logout", "Logged out"
+        CREDENTIAL_CREATED = "credential_created", "Credential created"
+        CREDENTIAL_CHANGED = "credential_changed", "Credential changed"
+        CREDENTIAL_DELETED = "credential_deleted", "Credential deleted"
+        CREDENTIAL_TESTED = "credential_tested", "Credential tested"
+        KEYS_ROTATED = "keys_rotated", "Credential keys rotated"
+
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)  # kept when the user is deleted, or never existed
+    action = models.CharField(max_length=32, choices=Action.choices)
+    target = models.CharField(max_length=200, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    success = models.BooleanField(default=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.get_action_display()}"

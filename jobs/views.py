@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import listing, services
+from . import audit, listing, services
 from .crypto import SecretUnreadable
 from .forms import CredentialForm, LookupForm
 from .listing import ListQueryForm
@@ -173,11 +173,20 @@ def credential_add(request: HttpRequest) -> HttpResponse:
         form = CredentialForm(request.POST, owner=request.user)
         if form.is_valid():
             credential = form.save()
+            audit.record(audit.Action.CREDENTIAL_CREATED, request, target=audit.describe(credential))
             messages.success(request, f"Saved credential “{credential.name}”.")
             return redirect("credential-list")
     else:
         form = CredentialForm(owner=request.user, initial=_prefill(request))
     return render(request, "jobs/credential_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _describe_changes(form: CredentialForm) -> str:
+    """Names of the changed fields, never their values for secrets."""
+    changed = [name for name in form.changed_data if name not in ("secret", "current_password")]
+    if form.cleaned_data.get("secret"):
+        changed.append("secret replaced")
+    return ", ".join(changed) or "no changes"
 
 
 def _prefill(request: HttpRequest) -> dict[str, str]:
@@ -191,14 +200,26 @@ def _prefill(request: HttpRequest) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
-@sensitive_post_parameters("secret")
+@sensitive_post_parameters("secret", "current_password")
 def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
+    stored = audit.describe(credential)  # before validation copies the submitted values onto it
     form = CredentialForm(request.POST if request.method == "POST" else None, instance=credential, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Saved credential “{credential.name}”.")
-        return redirect("credential-list")
+    if request.method == "POST":
+        if form.is_valid():
+            changes = _describe_changes(form)
+            form.save()
+            audit.record(audit.Action.CREDENTIAL_CHANGED, request, target=audit.describe(credential), detail=changes)
+            messages.success(request, f"Saved credential “{credential.name}”.")
+            return redirect("credential-list")
+        if "current_password" in form.errors:
+            audit.record(
+                audit.Action.CREDENTIAL_CHANGED,
+                request,
+                target=stored,
+                success=False,
+                detail="refused: wrong or missing dashboard password for replacing the secret",
+            )
     context = {"form": form, "credential": credential}
     return render(request, "jobs/credential_form.html", context, status=400 if form.errors else 200)
 
@@ -207,7 +228,9 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
     if request.method == "POST":
+        target = audit.describe(credential)
         credential.delete()
+        audit.record(audit.Action.CREDENTIAL_DELETED, request, target=target)
         messages.success(request, f"Deleted credential “{credential.name}”.")
         return redirect("credential-list")
     return render(request, "jobs/credential_confirm_delete.html", {"credential": credential})
@@ -219,7 +242,21 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         error = services.check_connection(credential)
     except SecretUnreadable as unreadable:
+        audit.record(
+            audit.Action.CREDENTIAL_TESTED,
+            request,
+            target=audit.describe(credential),
+            success=False,
+            detail="the stored secret cannot be decrypted",
+        )
         return _secret_unreadable(request, credential, unreadable)
+    audit.record(
+        audit.Action.CREDENTIAL_TESTED,
+        request,
+        target=audit.describe(credential),
+        success=error is None,
+        detail=str(error) if error else "",
+    )
     if error is None:
         messages.success(request, f"“{credential.name}”: connected to ModelArts.")
     else:

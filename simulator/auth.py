@@ -61,6 +61,10 @@ class TokenStore:
         with self._lock:
             return self._tokens.get(token)
 
+    def issued(self) -> list[str]:
+        with self._lock:
+            return list(self._tokens)
+
     def expire_all(self, now: float) -> None:
         with self._lock:
             for token, issued in self._tokens.items():

@@ -146,6 +146,10 @@ class Simulator:
         with self._lock:
             self._projects[project_id] = jobs
 
+    def issued_tokens(self) -> list[str]:
+        """Every token handed out since the last reset (tests check that none of them leaks)."""
+        return self._tokens.issued()
+
     def expire_tokens(self) -> None:
         self._tokens.expire_all(self.now())
 

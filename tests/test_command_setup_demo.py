@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import CommandError, call_command
 
 from jobs.models import Credential
@@ -23,7 +24,7 @@ def test_creates_demo_user_and_simulator_credential(settings):
     assert credential.project_id == DEMO.project_id
     assert credential.modelarts_endpoint == credential.iam_endpoint == "http://127.0.0.1:8123"
     assert credential.get_secret() == DEMO.secret_key
-    assert authenticate(username="demo", password="demo") == credential.owner
+    assert authenticate(RequestFactory().post("/accounts/login/"), username="demo", password="demo") == credential.owner
 
 
 def test_refused_when_debug_is_off(settings):
@@ -37,10 +38,13 @@ def test_demo_login_stops_working_when_debug_is_off(settings, django_user_model)
     django_user_model.objects.create_user("demo", password="demo")
     settings.DEBUG = False
 
-    assert authenticate(username="demo", password="demo") is None
+    assert authenticate(RequestFactory().post("/accounts/login/"), username="demo", password="demo") is None
 
 
 def test_other_users_are_unaffected(settings, alice):
     settings.DEBUG = False
 
-    assert authenticate(username="alice", password="alice-login-password") == alice
+    assert (
+        authenticate(RequestFactory().post("/accounts/login/"), username="alice", password="alice-login-password")
+        == alice
+    )

@@ -274,7 +274,8 @@ def test_concurrent_viewers_of_one_job_cause_one_upstream_call(simulated_credent
     simulator.latency_ms = 200
     clients = [Client() for _ in range(8)]
     for client in clients:
-        client.force_login(alice)  # before the threads: SQLite allows one writer at a time
+        client.force_login(alice)
+        client.get("/credentials/")  # the session's first touch, a write, before the threads: SQLite has one writer
     start = threading.Barrier(len(clients), timeout=10)
     statuses = []
 

@@ -42,7 +42,7 @@ def test_list_shows_own_credentials_without_secrets(alice_client, alice_credenti
 def test_list_query_count_does_not_grow(alice_client, alice, django_assert_max_num_queries):
     for index in range(10):
         make_credential(alice, project_id=f"{index:032x}")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert alice_client.get("/credentials/").status_code == 200
 
 
@@ -124,13 +124,47 @@ def test_edit_with_empty_secret_keeps_the_stored_one(alice_client, alice_credent
     assert alice_credential.get_secret() == ALICE_SECRET
 
 
-def test_edit_replaces_the_secret(alice_client, alice_credential):
+def test_edit_replaces_the_secret_after_asking_for_the_users_password(alice_client, alice_credential):
     form = aksk_form(project_id=PROJECT_A, access_key=alice_credential.access_key)
 
-    alice_client.post(f"/credentials/{alice_credential.pk}/edit/", form)
+    response = alice_client.post(
+        f"/credentials/{alice_credential.pk}/edit/", {**form, "current_password": "alice-login-password"}
+    )
 
+    assert response.status_code == 302
     alice_credential.refresh_from_db()
     assert alice_credential.get_secret() == NEW_SECRET
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("", "Enter your dashboard password"), ("wrong", "That is not your dashboard password")],
+)
+def test_replacing_the_secret_without_the_users_password_is_refused(alice_client, alice_credential, password, message):
+    form = aksk_form(project_id=PROJECT_A, access_key=alice_credential.access_key, current_password=password)
+
+    response = alice_client.post(f"/credentials/{alice_credential.pk}/edit/", form)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert NEW_SECRET not in html and "alice-login-password" not in html
+    alice_credential.refresh_from_db()
+    assert alice_credential.get_secret() == ALICE_SECRET
+
+
+def test_add_form_does_not_ask_for_the_users_password(alice_client):
+    assert "current_password" not in alice_client.get("/credentials/add/").content.decode()
+
+
+def test_endpoints_cannot_be_set_from_the_user_form(alice_client, alice):
+    alice_client.post(
+        "/credentials/add/",
+        aksk_form(modelarts_endpoint="https://evil.example.com", iam_endpoint="https://evil.example.com"),
+    )
+
+    credential = Credential.objects.get(owner=alice)
+    assert (credential.modelarts_endpoint, credential.iam_endpoint) == ("", "")
 
 
 def test_changing_the_auth_kind_needs_a_new_secret(alice_client, alice_credential):

@@ -32,7 +32,7 @@ def test_query_count_does_not_grow_with_projects_or_jobs(alice_client, alice, dj
         credential = make_credential(alice, project_id=f"{index:032x}")
         store_list(credential, [make_job(index * 100 + number) for number in range(30)])
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = alice_client.get("/")
 
     assert response.status_code == 200

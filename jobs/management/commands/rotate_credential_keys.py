@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from jobs import crypto
+from jobs import audit, crypto
 from jobs.models import Credential
 
 BATCH_SIZE = 500
@@ -57,6 +57,10 @@ class Command(BaseCommand):
             summary += f" {counts[GONE]} deleted while running."
         if dry_run:
             summary += " Dry run: nothing was written."
+        else:
+            audit.record(
+                audit.Action.KEYS_ROTATED, username="(command line)", success=not counts[UNREADABLE], detail=summary
+            )
         self.stdout.write(summary)
         if counts[UNREADABLE]:
             raise CommandError(

@@ -1,0 +1,89 @@
+"""Headers, production settings, and the rule that pages carry no inline script."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.conftest import make_job, store_list
+from tests.test_settings import ROOT, load_settings, settings_environment
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/credentials/", "/credentials/add/", "/accounts/login/"]
+
+
+@pytest.fixture
+def pages(alice_credential):
+    store_list(alice_credential, [make_job(1, status=8, service_url="https://tb.example.com/")])
+    return [
+        *PAGES,
+        f"/projects/{alice_credential.project_id}/visualization-jobs/",
+        f"/credentials/{alice_credential.pk}/edit/",
+        f"/credentials/{alice_credential.pk}/delete/",
+    ]
+
+
+def test_every_page_has_a_strict_content_security_policy_and_no_inline_script(alice_client, pages):
+    for path in pages:
+        response = alice_client.get(path)
+        html = response.content.decode()
+
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response["X-Frame-Options"] == "DENY"
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path  # every script is a file
+        assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE), path  # no inline event handlers
+        assert " style=" not in html, path
+
+
+def production(**extra) -> dict:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-value-" + "y" * 20,
+        "CREDENTIAL_KEYS": Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "dash.example.com",
+        **extra,
+    }
+
+
+def check_deploy(**variables) -> subprocess.CompletedProcess:
+    environment = settings_environment(**variables)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_is_clean_with_only_the_required_variables():
+    result = check_deploy(**production())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_proxy_deployment_can_turn_the_redirect_off():
+    result = check_deploy(**production(SECURE_SSL_REDIRECT="0", SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO"))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_are_secure():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    environment = settings_environment(**production())
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+    assert result.stdout.split() == ["True", "True", "True", "31536000"]
+
+
+def test_development_still_starts_with_nothing_set():
+    assert load_settings().returncode == 0
