@@ -4,8 +4,8 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from jobs.models import Credential
 from simulator.seed import DEMO
