@@ -5,8 +5,11 @@ import subprocess
 import sys
 
 import pytest
+import responses
 from cryptography.fernet import Fernet
+from django.test import Client
 
+from jobs.models import Credential
 from tests.conftest import make_job, store_list
 from tests.test_settings import ROOT, load_settings, settings_environment
 
@@ -87,3 +90,39 @@ def test_production_cookies_are_secure():
 
 def test_development_still_starts_with_nothing_set():
     assert load_settings().returncode == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/credentials/{pk}/edit/",
+        "/credentials/{pk}/delete/",
+        "/credentials/{pk}/test/",
+        "/projects/{project}/visualization-jobs/refresh/",
+        "/refresh/",
+        "/credentials/add/",
+        "/accounts/logout/",
+    ],
+)
+def test_every_change_needs_a_csrf_token(alice, alice_credential, path):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+
+    response = client.post(path.format(pk=alice_credential.pk, project=alice_credential.project_id))
+
+    assert response.status_code == 403
+    assert Credential.objects.filter(pk=alice_credential.pk).exists()
+
+
+@responses.activate
+def test_the_service_url_from_modelarts_is_never_fetched(alice_client, alice_credential):
+    upstream = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{alice_credential.project_id}/visualization-jobs"
+    responses.get(
+        f"{upstream}/7",
+        json={"job_id": 7, "job_name": "x", "status": 8, "service_url": "http://127.0.0.1:1/internal-admin"},
+    )
+
+    response = alice_client.get(f"/projects/{alice_credential.project_id}/visualization-jobs/7/")
+
+    assert response.status_code == 200
+    assert [call.request.url for call in responses.calls] == [f"{upstream}/7"]
