@@ -174,13 +174,31 @@ def check_connection(credential: Credential) -> ModelArtsError | None:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """A failure told to a person: what happened, the upstream code and words, what to do next."""
+
+    title: str
+    message: str
+    advice: str
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.message} — {self.advice}"
+
+
+def explain(error: ModelArtsError | SecretUnreadable) -> Explanation:
+    if isinstance(error, SecretUnreadable):
+        return Explanation("The stored secret cannot be read.", str(error), "Enter the secret again on the credential's page.")
+    return Explanation(error.title, str(error), error.advice)
+
+
+@dataclass(frozen=True)
 class RefreshResult:
     fetched: bool = False  # this caller fetched the list (successfully or not)
     coalesced: bool = False  # another caller was already refreshing; this one did not call ModelArts
     jobs: int = 0
     upstream_calls: int = 0
     seconds: float = 0.0
-    error: str = ""
+    error: Explanation | None = None
 
 
 def list_state(credential: Credential) -> JobListRefresh | None:
@@ -236,8 +254,9 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
     try:
         jobs = fetcher.fetch_all()
     except (ModelArtsError, SecretUnreadable) as error:
-        _record_failure(state, str(error), fetcher)
-        return RefreshResult(fetched=True, upstream_calls=fetcher.calls, error=str(error))
+        explanation = explain(error)
+        _record_failure(state, explanation, fetcher)
+        return RefreshResult(fetched=True, upstream_calls=fetcher.calls, error=explanation)
     now = timezone.now()
     with transaction.atomic():
         CachedJob.objects.filter(credential=credential).delete()
@@ -251,18 +270,30 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         state.quotas = fetcher.quotas
         state.upstream_calls = fetcher.calls
         state.page_size = fetcher.page_size
-        state.last_error = ""
+        state.last_error = state.last_error_title = state.last_error_advice = ""
         state.last_error_at = None
         state.save()
     return RefreshResult(fetched=True, jobs=len(jobs), upstream_calls=fetcher.calls, seconds=time.monotonic() - started)
 
 
-def _record_failure(state: JobListRefresh, message: str, fetcher: _ListFetcher) -> None:
+def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFetcher) -> None:
     state.finished_at = state.last_error_at = timezone.now()
-    state.last_error = message
+    state.last_error = error.message
+    state.last_error_title = error.title[:200]
+    state.last_error_advice = error.advice[:500]
     state.upstream_calls = fetcher.calls
     state.page_size = fetcher.page_size
-    state.save(update_fields=["finished_at", "last_error_at", "last_error", "upstream_calls", "page_size"])
+    state.save(
+        update_fields=[
+            "finished_at",
+            "last_error_at",
+            "last_error",
+            "last_error_title",
+            "last_error_advice",
+            "upstream_calls",
+            "page_size",
+        ]
+    )
 
 
 class _ListFetcher:

@@ -19,7 +19,7 @@ from . import audit, listing, services
 from .crypto import SecretUnreadable
 from .forms import CredentialForm, LookupForm
 from .listing import ListQueryForm
-from .modelarts.errors import ModelArtsError
+from .modelarts.errors import ModelArtsError, NotFound
 from .models import CachedJob, Credential, JobListRefresh, validate_project_id
 from .status import GROUPS
 
@@ -130,7 +130,7 @@ def refresh_all(request: HttpRequest) -> HttpResponse:
 def _refresh_now(request: HttpRequest, credential: Credential) -> None:
     result = services.refresh_job_list(credential, force=True)
     if result.error:
-        messages.error(request, f"“{credential.name}”: the refresh failed: {result.error}")
+        messages.error(request, f"“{credential.name}”: the refresh failed. {result.error}")
     elif result.coalesced:
         messages.info(request, f"“{credential.name}”: refreshed just now by another request.")
     else:
@@ -156,7 +156,7 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> HttpRespon
     except SecretUnreadable as error:
         return _secret_unreadable(request, credential, error)
     except ModelArtsError as error:
-        context.update(error=error, job=services.cached_job(credential, job_id))
+        context.update(error=error, job=services.cached_job(credential, job_id), gone=isinstance(error, NotFound))
         return render(request, "jobs/job_detail.html", context, status=error.page_status)
     return render(request, "jobs/job_detail.html", context)
 
@@ -260,5 +260,5 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
     if error is None:
         messages.success(request, f"“{credential.name}”: connected to ModelArts.")
     else:
-        messages.error(request, f"“{credential.name}”: {error.title} {error} — {error.advice}")
+        messages.error(request, f"“{credential.name}”: {services.explain(error)}")
     return redirect("credential-list")

@@ -27,7 +27,7 @@ def test_2500_jobs_over_several_pages(simulated_credential, simulator):
 
     result = services.refresh_job_list(simulated_credential)
 
-    assert (result.jobs, result.upstream_calls, result.error) == (2500, 3, "")
+    assert (result.jobs, result.upstream_calls, result.error) == (2500, 3, None)
     assert simulator.calls["list"] == 3
     assert CachedJob.objects.filter(credential=simulated_credential).count() == 2500
     state = JobListRefresh.objects.get(credential=simulated_credential)
@@ -57,7 +57,8 @@ def test_failure_midway_keeps_the_previous_list(alice_credential):
 
     result = services.refresh_job_list(alice_credential)
 
-    assert result.error == "ModelArts.0010: internal"
+    assert result.error.message == "ModelArts.0010: internal"
+    assert result.error.title == "ModelArts reported an internal error."
     assert result.upstream_calls == 2
     assert list(CachedJob.objects.values_list("job_name", flat=True)) == ["previous"]
     state = JobListRefresh.objects.get()
@@ -120,7 +121,8 @@ def test_undecryptable_secret_is_recorded_as_the_refresh_error(alice_credential,
 
     result = services.refresh_job_list(alice_credential)
 
-    assert "cannot be decrypted" in result.error
+    assert "cannot be decrypted" in result.error.message
+    assert result.error.title == "The stored secret cannot be read."
     assert "cannot be decrypted" in JobListRefresh.objects.get().last_error
 
 

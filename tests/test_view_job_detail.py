@@ -281,3 +281,16 @@ def test_only_jobs_that_can_still_change_auto_refresh(alice_client, alice_creden
     html = alice_client.get(detail_url()).content.decode()
 
     assert ('data-live-interval="5"' in html) is live
+
+
+@responses.activate
+def test_a_job_modelarts_no_longer_knows_shows_its_last_data_as_such(alice_client, alice_credential):
+    store_list(alice_credential, [make_job(10086, job_name="deleted-since")])
+    responses.get(f"{UPSTREAM}/10086", status=404, json={"error_code": "ModelArts.0104", "error_msg": "not exist"})
+
+    response = alice_client.get(detail_url())
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "ModelArts no longer knows this job" in html and "deleted-since" in html
+    assert "could not be asked just now" not in html

@@ -151,14 +151,17 @@ def parse_body(response: requests.Response) -> dict[str, Any]:
 
 
 def _non_json_error(response: requests.Response) -> ModelArtsError:
-    if response.status_code < 400:
-        return BadResponse(f"Expected a JSON object, got {_describe_body(response)}.", http_status=response.status_code)
-    return error_for(response.status_code, "", f"HTTP {response.status_code} with {_describe_body(response)}.")
+    body = _describe_body(response)
+    if response.status_code >= 400:
+        return error_for(response.status_code, "", f"HTTP {response.status_code} with a non-JSON answer ({body}).")
+    if "json" in body:
+        return BadResponse(f"The answer is not valid JSON ({body}, perhaps cut off).", http_status=response.status_code)
+    return BadResponse(f"The answer is not a JSON object ({body}).", http_status=response.status_code)
 
 
 def _describe_body(response: requests.Response) -> str:
     content_type = response.headers.get("Content-Type", "no content type").split(";")[0]
-    return f"a {content_type} body of {len(response.content)} bytes"
+    return f"{content_type} body of {len(response.content)} bytes"
 
 
 def parse_job_list(body: dict[str, Any]) -> JobList:

@@ -25,7 +25,10 @@ class Command(BaseCommand):
             label = f"{credential.owner.get_username()} / {credential.name} ({credential.project_id})"
             if result.error:
                 failures += 1
-                self.stdout.write(f"{label}: FAILED after {result.upstream_calls} call(s): {result.error}")
+                error = result.error
+                self.stdout.write(
+                    f"{label}: FAILED after {result.upstream_calls} call(s): {error.message} ({error.title})"
+                )
             elif result.coalesced:
                 self.stdout.write(f"{label}: refreshed by another process just now")
             else:

@@ -1,0 +1,458 @@
+"""Fault-injection matrix: every page that reaches ModelArts, against every fault the simulator can play.
+
+Each case pairs a fault (the network, the API gateway, ModelArts or IAM misbehaving, or a credential that
+cannot work) with a page that reaches ModelArts (job detail with and without a cached row, a stale list with
+and without an earlier one, "Refresh now", "Test connection"). It visits the page as alice, over real HTTP
+to the simulator, and checks what she gets: a fitting status and never a 500, the failure's own words and
+ModelArts error code where the page shows errors, the cached data still shown, and nothing lost from the
+database. ``test_failure_is_explained`` checks separately that each failure carries the error's title and
+advice (jobs/modelarts/errors.py), so a page that lacks them fails alone without hiding anything else.
+
+To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html import unescape
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from jobs import services
+from jobs.modelarts import errors
+from jobs.modelarts.client import VisualizationJob
+from jobs.models import CachedJob, Credential
+from simulator import seed
+from simulator.seed import DEMO
+from simulator.server import Simulator
+from tests.conftest import make_credential, make_job, store_list
+
+pytestmark = pytest.mark.django_db
+
+READ_TIMEOUT = 0.3  # seconds; the simulator's delays below are well past it
+TIMED_OUT = f"did not answer within {READ_TIMEOUT:g} s"
+
+JOB_ID = seed.DEMO_RUNNING_JOB_ID
+LIVE_NAME = "running-with-autostop"  # the job's name in the simulator
+CACHED_NAME = "cached-running-job"  # its cached row's name, so a page shows which of the two it used
+MISSING_JOB_ID = 1  # no job has this id in the simulator
+EARLIER_LIST = (make_job(901, job_name="earlier-resnet"), make_job(902, job_name="earlier-bert"))
+STORED_AGO = timedelta(minutes=10)  # older than LIST_TTL: a list stored this long ago is stale
+
+
+# Faults
+
+
+Inject = Callable[[Simulator, Credential], None]
+
+
+def nothing(simulator: Simulator, credential: Credential) -> None:
+    """No fault in the simulator: the credential itself is the trouble."""
+
+
+def play(kind: str, **params) -> Inject:
+    """A simulator fault rule that applies to every matching call of the case."""
+
+    def inject(simulator: Simulator, credential: Credential) -> None:
+        simulator.add_fault(kind, **params)
+
+    return inject
+
+
+def clock_off(minutes: int) -> Inject:
+    def inject(simulator: Simulator, credential: Credential) -> None:
+        simulator.clock_offset_seconds = minutes * 60
+
+    return inject
+
+
+def token_expired(then: Inject = nothing) -> Inject:
+    """The dashboard holds a token from an earlier call, which then expires; ``then``: more trouble."""
+
+    def inject(simulator: Simulator, credential: Credential) -> None:
+        services.client_for(credential).list_visualization_jobs(per_page=1)
+        simulator.expire_tokens()
+        then(simulator, credential)
+
+    return inject
+
+
+def tokens_live(seconds: float) -> Inject:
+    def inject(simulator: Simulator, credential: Credential) -> None:
+        simulator.token_ttl_seconds = seconds
+
+    return inject
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    error: type[errors.ModelArtsError] | None  # what the dashboard makes of it; None: it copes, the page works
+    says: str | dict[str, str] = ""  # the failure's own words, per simulator route where they differ
+    code: str = ""  # the ModelArts or API Gateway error code, where the answer carried one
+    advice: str = ""  # the advice shown, where it is not the error class's own
+    credential: str = "aksk"  # a key of credential_fields()
+    inject: Inject = nothing
+    job_id: int = JOB_ID  # the job a detail page asks for
+    token_calls: int | None = None  # IAM token requests expected in all (renewals, no loops)
+    only_on: frozenset[str] | None = None  # page names; None: every page
+
+    def words(self, route: str) -> str:
+        return self.says[route] if isinstance(self.says, dict) else self.says
+
+
+FAULTS = [
+    Fault("connection-refused", errors.ConnectionFailed, "Connection refused", credential="closed-port"),
+    Fault("read-timeout", errors.UpstreamTimeout, TIMED_OUT, inject=play("timeout", delay_ms=1000)),
+    Fault("slow-answer", errors.UpstreamTimeout, TIMED_OUT, inject=play("slow", delay_ms=700)),
+    Fault(
+        "rate-limited",
+        errors.Busy,
+        "System busy. Please try again later.",
+        "ModelArts.6101",
+        inject=play("rate_limit", retry_after=5),
+    ),
+    Fault("http-500", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("http_500")),
+    Fault("http-502", errors.ServiceError, "Backend unavailable.", "APIGW.0201", inject=play("http_502")),
+    Fault("http-503", errors.Busy, "HTTP 503 with a non-JSON answer (text/html body", inject=play("http_503")),
+    Fault("http-504", errors.UpstreamTimeout, "Backend timeout.", "APIGW.0201", inject=play("http_504")),
+    Fault(
+        "html-instead-of-json",
+        errors.ServiceError,
+        "HTTP 502 with a non-JSON answer (text/html body",
+        inject=play("html"),
+    ),
+    Fault("truncated-json", errors.BadResponse, "The answer is not valid JSON", inject=play("malformed_json")),
+    Fault(
+        "wrong-types",
+        errors.BadResponse,
+        {"detail": "The field 'job_id' is missing", "list": "'jobs' should be a list, got dict"},
+        inject=play("wrong_types"),
+    ),
+    Fault(
+        "is-success-false", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("is_success_false")
+    ),
+    Fault("connection-dropped", errors.ConnectionFailed, "closed without an answer", inject=play("reset")),
+    Fault(
+        "wrong-secret-key",
+        errors.AuthenticationFailed,
+        "verify aksk signature fail",
+        "APIGW.0301",
+        credential="wrong-secret",
+    ),
+    Fault("clock-20-min-ahead", errors.ClockSkew, "more than 15 minutes", "APIGW.0303", inject=clock_off(20)),
+    Fault("clock-20-min-behind", errors.ClockSkew, "more than 15 minutes", "APIGW.0303", inject=clock_off(-20)),
+    Fault(
+        "missing-job",
+        errors.NotFound,
+        f"Visualization job {MISSING_JOB_ID} does not exist.",
+        "ModelArts.0104",
+        job_id=MISSING_JOB_ID,
+        only_on=frozenset({"detail", "detail-cached"}),
+    ),
+    # With an IAM password credential: tokens.
+    Fault("token-expired", None, credential="iam", inject=token_expired(), token_calls=2),
+    Fault(
+        "token-expired-iam-down",
+        errors.Busy,
+        "IAM answered HTTP 503",
+        credential="iam",
+        inject=token_expired(then=play("http_503", route="token")),
+        token_calls=2,
+    ),
+    Fault(
+        "token-refused-after-renewal",
+        errors.AuthenticationFailed,
+        "token expires",
+        "APIGW.0301",
+        credential="iam",
+        inject=tokens_live(0),
+        token_calls=2,
+    ),
+    Fault(
+        "iam-timeout",
+        errors.UpstreamTimeout,
+        TIMED_OUT,
+        credential="iam",
+        inject=play("timeout", route="token", delay_ms=1000),
+        token_calls=1,
+    ),
+    Fault(
+        "wrong-iam-password",
+        errors.AuthenticationFailed,
+        "The username or password is wrong.",
+        advice="Check the IAM domain (account) name, user name and password, and the project id.",
+        credential="iam-wrong-password",
+        token_calls=1,
+    ),
+]
+
+
+def credential_fields(kind: str, simulator: Simulator, unused_port: int) -> dict:
+    """make_credential() arguments (``secret`` included) for alice's credential to the demo tenant."""
+    endpoints = {"modelarts_endpoint": simulator.url, "iam_endpoint": simulator.url}
+    aksk = {"access_key": DEMO.access_key, "secret": DEMO.secret_key, **endpoints}
+    iam = {
+        "auth_kind": Credential.AuthKind.PASSWORD,
+        "access_key": "",
+        "iam_domain": DEMO.domain_name,
+        "iam_user": DEMO.user_name,
+        "secret": DEMO.password,
+        **endpoints,
+    }
+    closed = f"http://127.0.0.1:{unused_port}"
+    return {
+        "aksk": aksk,
+        "wrong-secret": {**aksk, "secret": "Wrong" + DEMO.secret_key[5:]},
+        "closed-port": {**aksk, "modelarts_endpoint": closed, "iam_endpoint": closed},
+        "iam": iam,
+        "iam-wrong-password": {**iam, "secret": "Wrong-Passw0rd!"},
+    }[kind]
+
+
+# Pages
+
+
+def detail_path(credential: Credential, job_id: int) -> str:
+    return reverse("job-detail", args=[credential.project_id, job_id])
+
+
+def list_path(credential: Credential, job_id: int) -> str:
+    return reverse("project-jobs", args=[credential.project_id])
+
+
+def refresh_path(credential: Credential, job_id: int) -> str:
+    return reverse("project-refresh", args=[credential.project_id])
+
+
+def connection_test_path(credential: Credential, job_id: int) -> str:
+    return reverse("credential-test", args=[credential.pk])
+
+
+def credential_list_path(credential: Credential, job_id: int) -> str:
+    return reverse("credential-list")
+
+
+# Where each kind of page shows a failure.
+DETAIL_PANEL = re.compile(r'<section class="error-panel".*?</section>', re.DOTALL)
+LIST_PANEL = re.compile(r'<div class="error-panel".*?</div>', re.DOTALL)
+ERROR_MESSAGE = re.compile(r'<li class="message message--error".*?</li>', re.DOTALL)
+
+Path = Callable[[Credential, int], str]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: Path
+    route: str  # the ModelArts call the page makes: "detail" or "list"
+    shows_error: re.Pattern  # where the page shows a failure
+    failure_status: int | None  # the final status on failure; None: the error class's page_status
+    stored: Callable[[int], tuple[VisualizationJob, ...]] = lambda job_id: ()  # cached rows, given the job id
+    redirect: Path | None = None  # a POST, followed to this page
+    keeps: tuple[str, ...] = ()  # shown on failure: the cached data, or why there is none
+    recovered: tuple[str, ...] = ()  # shown when the dashboard copes ({jobs}: the simulator's job count)
+    fetches_list: bool = False  # on success the cached list is the simulator's
+    records_check: bool = False  # remembers the outcome on the credential
+
+
+PAGES = [
+    Page("detail", detail_path, "detail", DETAIL_PANEL, None, keeps=("<h1>Job ",), recovered=(LIVE_NAME,)),
+    Page(
+        "detail-cached",
+        detail_path,
+        "detail",
+        DETAIL_PANEL,
+        None,
+        stored=lambda job_id: (make_job(job_id, job_name=CACHED_NAME, status=8),),
+        keeps=(CACHED_NAME, 'class="message message--warning"'),  # the notice saying how old the data is
+        recovered=(LIVE_NAME,),
+    ),
+    Page(
+        "list-stale",
+        list_path,
+        "list",
+        LIST_PANEL,
+        200,
+        stored=lambda job_id: EARLIER_LIST,
+        keeps=("earlier-resnet", "earlier-bert", "Showing the list as fetched"),
+        recovered=("{jobs} jobs in ModelArts",),
+        fetches_list=True,
+    ),
+    Page(
+        "list-never-fetched",
+        list_path,
+        "list",
+        LIST_PANEL,
+        502,
+        keeps=("There is no earlier list to show",),
+        recovered=("{jobs} jobs in ModelArts",),
+        fetches_list=True,
+    ),
+    Page(
+        "refresh-now",
+        refresh_path,
+        "list",
+        ERROR_MESSAGE,
+        200,
+        stored=lambda job_id: EARLIER_LIST,
+        redirect=list_path,
+        keeps=("the refresh failed", "earlier-resnet", "earlier-bert"),
+        recovered=("fetched {jobs} jobs.",),
+        fetches_list=True,
+    ),
+    Page(
+        "test-connection",
+        connection_test_path,
+        "list",
+        ERROR_MESSAGE,
+        200,
+        redirect=credential_list_path,
+        recovered=("connected to ModelArts.",),
+        records_check=True,
+    ),
+]
+
+
+def matrix(failures_only: bool = False) -> list:
+    cases = []
+    for fault in FAULTS:
+        if failures_only and fault.error is None:
+            continue
+        for page in PAGES:
+            if fault.only_on is not None and page.name not in fault.only_on:
+                continue
+            cases.append(pytest.param(fault, page, id=f"{fault.name}@{page.name}"))
+    return cases
+
+
+# One case
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rows: list[tuple]
+    fetched_at: datetime | None
+
+
+def snapshot(credential: Credential) -> Snapshot:
+    rows = CachedJob.objects.filter(credential=credential).order_by("job_id")
+    state = services.list_state(credential)
+    return Snapshot(list(rows.values_list("job_id", "job_name", "fetched_at")), state and state.fetched_at)
+
+
+@dataclass(frozen=True)
+class Visit:
+    response: HttpResponse
+    credential: Credential
+    secret: str
+    before: Snapshot
+
+    @property
+    def html(self) -> str:
+        return self.response.content.decode()
+
+    @property
+    def text(self) -> str:
+        return unescape(self.html)
+
+    def error_shown(self, page: Page) -> str:
+        """The text where the page shows a failure; fails the test when there is none."""
+        found = page.shows_error.search(self.html)
+        assert found, f"no error where the {page.name} page shows one (status {self.response.status_code})"
+        return unescape(strip_tags(found.group()))
+
+
+@pytest.fixture(autouse=True)
+def fast_failures(settings):
+    settings.MODELARTS_RETRIES = 0
+    settings.MODELARTS_RETRY_BACKOFF = 0
+    settings.MODELARTS_CONNECT_TIMEOUT = 1
+    settings.MODELARTS_READ_TIMEOUT = READ_TIMEOUT
+
+
+@pytest.fixture
+def visit(alice, simulator, unused_port) -> Callable[[Fault, Page], Visit]:
+    """Set the case up and open the page as alice; a crash is answered with a 500 page, not raised."""
+    viewer = Client(raise_request_exception=False)
+    viewer.force_login(alice)
+
+    def run(fault: Fault, page: Page) -> Visit:
+        fields = credential_fields(fault.credential, simulator, unused_port)
+        credential = make_credential(alice, project_id=DEMO.project_id, region=DEMO.region, **fields)
+        stored = page.stored(fault.job_id)
+        if stored:
+            store_list(credential, list(stored), fetched_at=timezone.now() - STORED_AGO)
+        fault.inject(simulator, credential)
+        before = snapshot(credential)
+        path = page.path(credential, fault.job_id)
+        response = viewer.post(path, follow=True) if page.redirect else viewer.get(path)
+        return Visit(response, credential, fields["secret"], before)
+
+    return run
+
+
+def assert_credential_intact(visit: Visit) -> Credential:
+    credential = Credential.objects.get(pk=visit.credential.pk)
+    assert credential.get_secret() == visit.secret
+    return credential
+
+
+def assert_failure_shown(visit: Visit, fault: Fault, page: Page) -> None:
+    assert visit.response.status_code == (page.failure_status or fault.error.page_status)
+    shown = visit.error_shown(page)
+    assert fault.words(page.route) in shown
+    if fault.code:
+        assert fault.code in shown
+    for text in page.keeps:
+        assert text in visit.text
+    assert snapshot(visit.credential) == visit.before
+    credential = assert_credential_intact(visit)
+    if page.records_check:
+        assert credential.last_check_ok is False
+        assert fault.words(page.route) in credential.last_check_message
+
+
+def assert_recovered(visit: Visit, page: Page, simulator: Simulator) -> None:
+    assert visit.response.status_code == 200
+    assert "error-panel" not in visit.html
+    assert "message--error" not in visit.html
+    for text in page.recovered:
+        assert text.format(jobs=simulator.jobs_per_project) in visit.text
+    if page.fetches_list:
+        assert CachedJob.objects.filter(credential=visit.credential).count() == simulator.jobs_per_project
+    credential = assert_credential_intact(visit)
+    if page.records_check:
+        assert credential.last_check_ok is True
+
+
+@pytest.mark.parametrize(("fault", "page"), matrix())
+def test_page_under_fault(visit, simulator, fault, page):
+    result = visit(fault, page)
+
+    assert result.response.status_code != 500
+    assert "Traceback" not in result.html
+    if page.redirect:
+        assert result.response.redirect_chain == [(page.redirect(result.credential, fault.job_id), 302)]
+    if fault.error is None:
+        assert_recovered(result, page, simulator)
+    else:
+        assert_failure_shown(result, fault, page)
+    if fault.token_calls is not None:
+        assert simulator.calls["token"] == fault.token_calls
+
+
+@pytest.mark.parametrize(("fault", "page"), matrix(failures_only=True))
+def test_failure_is_explained(visit, fault, page):
+    shown = visit(fault, page).error_shown(page)
+
+    assert fault.error.title in shown
+    assert (fault.advice or fault.error.advice) in shown
