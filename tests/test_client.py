@@ -163,7 +163,9 @@ def test_html_error_page_from_a_proxy():
 def test_truncated_json_with_http_200():
     responses.get(f"{JOBS_URL}/1", body='{"is_success": true, "job_id": 1', content_type="application/json")
 
-    with pytest.raises(errors.BadResponse, match=r"not valid JSON \(application/json body of 32 bytes, perhaps cut off\)"):
+    with pytest.raises(
+        errors.BadResponse, match=r"not valid JSON \(application/json body of 32 bytes, perhaps cut off\)"
+    ):
         make_client().get_visualization_job(1)
 
 

@@ -139,7 +139,7 @@ def parse_body(response: requests.Response) -> dict[str, Any]:
     if response.is_redirect:
         raise BadResponse(f"ModelArts answered with a redirect (HTTP {response.status_code}); it is not followed.")
     try:
-        body = response.json()
+        body = response.json(parse_constant=_refuse_non_finite)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         body = None
     if not isinstance(body, dict):
@@ -148,6 +148,11 @@ def parse_body(response: requests.Response) -> dict[str, Any]:
         code, message, request_id = error_fields(body)
         raise error_for(response.status_code, code, message, request_id or response.headers.get("X-Request-Id", ""))
     return body
+
+
+def _refuse_non_finite(constant: str) -> float:
+    """NaN and Infinity are not JSON; Python's parser accepts them, databases' JSON columns do not."""
+    raise ValueError(f"{constant} is not valid JSON")
 
 
 def _non_json_error(response: requests.Response) -> ModelArtsError:
