@@ -1,0 +1,259 @@
+"""The JSON API for scripts: one job's details and a project's cached list, exactly as the viewer sees them.
+
+A request is authenticated by the browser session or by a personal token (``Authorization: Bearer <token>``,
+made on the API tokens page). LoginRequiredMiddleware would send anonymous callers to the login page,
+which no script can follow, so these views opt out of it and answer 401 themselves. They are exempt from
+CSRF because they only read: anything but GET is a 405 before anything else happens. Every answer is
+JSON, failures included, and a project is looked up among the viewer's own credentials only, as on pages.
+"""
+
+import hmac
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+
+from . import listing, services
+from .crypto import SecretUnreadable
+from .listing import ListQueryForm
+from .modelarts.client import VisualizationJob
+from .modelarts.errors import ModelArtsError, NotFound
+from .models import ApiToken, CachedJob, JobListRefresh
+from .openapi import SCHEMA
+from .status import status_for
+from .views import _get_project_credential_for_user
+
+TOKEN_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{43}\Z")  # what secrets.token_urlsafe(32) makes
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # so that most authenticated reads write nothing
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# Answers
+
+
+def _error(status: int, code: str, message: str, **fields) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, **fields}}, status=status)
+
+
+def _unauthenticated(message: str, *, token_refused: bool = False) -> JsonResponse:
+    response = _error(401, "unauthenticated", message)
+    # RFC 6750: a token that was sent and refused is "invalid_token"; no credentials at all get no error code.
+    response["WWW-Authenticate"] = 'Bearer realm="api"' + (', error="invalid_token"' if token_refused else "")
+    return response
+
+
+def _method_not_allowed() -> JsonResponse:
+    response = _error(405, "method_not_allowed", "Only GET is supported.")
+    response["Allow"] = "GET"
+    return response
+
+
+def _no_credential(project_id: str) -> JsonResponse:
+    """The same answer whether or not anyone else has this project: existence never leaks."""
+    return _error(404, "not_found", f"You have no credential for project {project_id}.")
+
+
+def _secret_unreadable(error: SecretUnreadable) -> JsonResponse:
+    explanation = services.explain(error)
+    return _error(503, "secret_unreadable", explanation.message, title=explanation.title, advice=explanation.advice)
+
+
+def _upstream_error(error: ModelArtsError) -> JsonResponse:
+    """ModelArts' failure with its page status: 404 for a missing job, else 502, 503 or 504."""
+    code = "not_found" if isinstance(error, NotFound) else error.code or _kind(error)
+    return _error(
+        error.page_status,
+        code,
+        error.message,
+        title=str(error.title),  # English whatever the language: stable for scripts
+        advice=str(error.advice),
+        request_id=error.request_id,
+        modelarts_code=error.code,
+    )
+
+
+def _kind(error: ModelArtsError) -> str:
+    """A failure without a ModelArts code (a timeout, a garbled answer) is named by its kind."""
+    if type(error) is ModelArtsError:
+        return "upstream_error"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()  # UpstreamTimeout -> upstream_timeout
+
+
+def _epoch_ms(moment: datetime | None) -> int | None:
+    """Milliseconds since the epoch, as ModelArts and the old SDK give times; exact, no float rounding."""
+    if moment is None:
+        return None
+    return ((moment - EPOCH) // timedelta(microseconds=1) + 500) // 1000
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def job_fields(job: VisualizationJob | CachedJob) -> dict:
+    """A job as the old SDK's get_visualization_job_info returned it, typed, plus its status in words."""
+    status = status_for(job.status)
+    return {
+        "job_id": job.job_id,
+        "job_name": job.job_name,
+        "job_desc": job.job_desc,
+        "status": job.status,
+        "status_label": status.label,
+        "status_group": status.group,
+        "create_time": _epoch_ms(job.create_time),
+        "duration": job.duration_ms,
+        "train_url": job.train_url,
+        "service_url": job.service_url,
+        "resource_id": job.resource_id,
+        "remaining_duration": job.remaining_duration_ms,
+    }
+
+
+def _last_error(state: JobListRefresh | None) -> dict | None:
+    if state is None or not state.last_error:
+        return None
+    return {
+        "title": state.last_error_title,
+        "message": state.last_error,
+        "advice": state.last_error_advice,
+        "at": _iso(state.last_error_at),
+    }
+
+
+# Authentication
+
+
+def _token_user(header: str):
+    """The active owner of the bearer token in an Authorization header, or None."""
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not TOKEN_PATTERN.match(token):
+        return None
+    digest = ApiToken.hash(token)
+    candidates = ApiToken.objects.filter(prefix=token[: ApiToken.PREFIX_LENGTH]).select_related("owner")
+    for candidate in candidates:
+        if hmac.compare_digest(candidate.token_hash, digest):
+            if not candidate.owner.is_active:
+                return None
+            _record_use(candidate)
+            return candidate.owner
+    return None
+
+
+def _record_use(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+
+
+def _authenticate(request: HttpRequest) -> JsonResponse | None:
+    """Sets request.user from a bearer token, or keeps the session's user; None when authenticated.
+
+    A request that carries an Authorization header is judged by it alone: a bad token is refused even
+    beside a valid session, so a script never silently acts as whoever is logged in in the browser.
+    """
+    header = request.headers.get("Authorization")
+    if header is None:
+        if request.user.is_authenticated:
+            return None
+        return _unauthenticated("Log in, or send a personal API token as 'Authorization: Bearer <token>'.")
+    user = _token_user(header)
+    if user is None:
+        return _unauthenticated("The API token is missing, malformed, unknown or revoked.", token_refused=True)
+    request.user = user
+    return None
+
+
+def api_get(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
+    """GET only, authenticated, never cached by browsers or proxies (the answers are one user's data)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "GET":
+            return _method_not_allowed()
+        refusal = _authenticate(request)
+        response = refusal if refusal is not None else view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+# Views
+
+
+@login_not_required
+@csrf_exempt
+@api_get
+def job_detail(request: HttpRequest, project_id: str, job_id: int) -> JsonResponse:
+    """Like the detail page: the viewer's own credential, the same short cache and single flight."""
+    credential = _get_project_credential_for_user(request, project_id)
+    if credential is None:
+        return _no_credential(project_id)
+    try:
+        job = services.get_job(credential, job_id)
+    except SecretUnreadable as error:
+        return _secret_unreadable(error)
+    except ModelArtsError as error:
+        return _upstream_error(error)
+    return JsonResponse({"is_success": True, **job_fields(job)})
+
+
+@login_not_required
+@csrf_exempt
+@api_get
+def job_list(request: HttpRequest, project_id: str) -> JsonResponse:
+    """The cached list, refreshed first when stale, with the list page's query parameters.
+
+    Unlike the page, which corrects a bad sort or page size and says so, a script gets a 400 for any
+    invalid value: it has nobody to read a notice.
+    """
+    credential = _get_project_credential_for_user(request, project_id)
+    if credential is None:
+        return _no_credential(project_id)
+    form = ListQueryForm(request.GET)
+    if not form.is_valid():
+        return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
+    state = services.list_state(credential)
+    if services.ensure_fresh(credential, state):
+        state = services.list_state(credential)
+    if state is not None and state.fetched_at is None and state.last_error:
+        fields = {"title": state.last_error_title, "advice": state.last_error_advice}
+        return _error(502, "list_unavailable", state.last_error, **fields)  # there is no earlier list to show
+    query = form.query()
+    page = listing.paginate(listing.filter_jobs(credential.cached_jobs.all(), query, timezone.now()), query)
+    return JsonResponse(
+        {
+            "jobs": [job_fields(job) for job in page],
+            "page": page.number,
+            "per_page": query.per_page,
+            "pages": page.paginator.num_pages,
+            "total": page.paginator.count,
+            "fetched_at": _iso(state.fetched_at if state else None),
+            "last_error": _last_error(state),
+        }
+    )
+
+
+@login_not_required
+@csrf_exempt
+def openapi_schema(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI description; public, like the URL space it describes, so tools can fetch it."""
+    if request.method != "GET":
+        return _method_not_allowed()
+    return JsonResponse(SCHEMA)
+
+
+@login_not_required
+@csrf_exempt
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/, including ids the URL converters refuse: a JSON 404, not the HTML page."""
+    return _error(404, "not_found", "There is no API endpoint at this address.")

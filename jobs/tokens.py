@@ -1,0 +1,60 @@
+"""The API tokens page: /settings/api-tokens/. Login is required (LoginRequiredMiddleware).
+
+A new token is shown once, in the answer to the POST that made it: it is not put in the session or a
+message to survive a redirect, because then it would be stored somewhere. Only its hash is kept.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .models import ApiToken
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        strip=True,
+        help_text=gettext_lazy("What the token is for, e.g. the script or machine that uses it."),
+    )
+
+
+def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
+    return get_object_or_404(ApiToken, pk=pk, owner=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The list, the form for a new token, and, right after creating one, its only showing."""
+    created = plaintext = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            created, plaintext = ApiToken.issue(request.user, form.cleaned_data["name"])
+            form = ApiTokenForm()
+    else:
+        form = ApiTokenForm()
+    context = {
+        "tokens": request.user.api_tokens.all(),
+        "form": form,
+        "created": created,
+        "plaintext": plaintext,
+    }
+    response = render(request, "jobs/api_tokens.html", context, status=400 if form.errors else 200)
+    add_never_cache_headers(response)  # the page with the token must not come back from a cache or history
+    return response
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = _get_token_for_user(request, pk)
+    token.delete()
+    text = _("Revoked the token “%(name)s”: scripts using it are refused from now on.") % {"name": token.name}
+    messages.success(request, text)
+    return redirect("api-tokens")

@@ -1,0 +1,169 @@
+"""The OpenAPI description at /api/schema: valid JSON, both endpoints, and true to the real answers."""
+
+import json
+
+import pytest
+import responses
+from django.test import Client
+
+from jobs.listing import ListQueryForm
+from tests.conftest import PROJECT_A, make_job, store_list
+
+pytestmark = pytest.mark.django_db
+
+LIST_PATH = "/api/projects/{project_id}/visualization-jobs"
+DETAIL_PATH = "/api/projects/{project_id}/visualization-jobs/{job_id}"
+UPSTREAM = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{PROJECT_A}/visualization-jobs"
+JSON_TYPES = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/api/schema")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def lookup(document: dict, ref: str) -> dict:
+    assert ref.startswith("#/"), ref
+    node = document
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return node
+
+
+def deref(document: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = lookup(document, node["$ref"])
+    return node
+
+
+def check(document: dict, value, node: dict, where: str = "$") -> None:
+    """The parts of JSON Schema the description uses: enough to hold it to the real answers."""
+    node = deref(document, node)
+    for part in node.get("allOf", []):
+        check(document, value, part, where)
+    if "oneOf" in node:
+        matches = 0
+        for option in node["oneOf"]:
+            try:
+                check(document, value, option, where)
+                matches += 1
+            except AssertionError:
+                pass
+        assert matches == 1, f"{where}: {value!r} matches {matches} of oneOf"
+    if "type" in node:
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        ok = any(
+            isinstance(value, JSON_TYPES[name]) and not (name == "integer" and isinstance(value, bool))
+            for name in types
+        )
+        assert ok, f"{where}: {value!r} is not {types}"
+    if "const" in node:
+        assert value == node["const"], where
+    if "enum" in node:
+        assert value in node["enum"], f"{where}: {value!r} not in {node['enum']}"
+    if isinstance(value, dict):
+        for name in node.get("required", []):
+            assert name in value, f"{where}: {name} missing"
+        for name, item in value.items():
+            if name in node.get("properties", {}):
+                check(document, item, node["properties"][name], f"{where}.{name}")
+    if isinstance(value, list) and "items" in node:
+        for index, item in enumerate(value):
+            check(document, item, node["items"], f"{where}[{index}]")
+
+
+def response_schema(document: dict, path: str, status: int) -> dict:
+    response = deref(document, document["paths"][path]["get"]["responses"][str(status)])
+    return response["content"]["application/json"]["schema"]
+
+
+def test_is_openapi_3_1_json_without_login(client):
+    response = client.get("/api/schema")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    document = json.loads(response.content)
+    assert document["openapi"] == "3.1.0"
+    assert document["info"]["title"] and document["info"]["version"]
+    assert set(document["paths"]) == {LIST_PATH, DETAIL_PATH}
+    assert client.get("/api/schema/").status_code == 200
+
+
+def test_every_reference_resolves(schema):
+    refs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.append(node["$ref"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(schema)
+    assert refs
+    for ref in refs:
+        assert lookup(schema, ref)
+
+
+def test_describes_the_bearer_scheme_and_requires_it(schema):
+    assert schema["components"]["securitySchemes"]["bearerToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token from the dashboard's API tokens page.",
+    }
+    assert {"bearerToken": []} in schema["security"]
+    for path in (LIST_PATH, DETAIL_PATH):
+        assert {"401", "404"} <= set(schema["paths"][path]["get"]["responses"])
+
+
+def test_list_parameters_are_the_list_page_ones(schema):
+    parameters = [deref(schema, parameter) for parameter in schema["paths"][LIST_PATH]["get"]["parameters"]]
+
+    assert {parameter["name"] for parameter in parameters} == {"project_id", *ListQueryForm(None).fields}
+    detail = [deref(schema, parameter)["name"] for parameter in schema["paths"][DETAIL_PATH]["get"]["parameters"]]
+    assert detail == ["project_id", "job_id"]
+
+
+@responses.activate
+def test_real_answers_match_the_description(schema, alice_client, alice_credential):
+    store_list(alice_credential, [make_job(1, status=8), make_job(2, status=99, duration_ms=None)])
+    responses.get(f"{UPSTREAM}/1", json={"job_id": 1, "job_name": "a", "status": 8, "create_time": 1700000000000})
+    responses.get(f"{UPSTREAM}/2", status=504, json={})
+
+    detail = alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs/1").json()
+    listing = alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs").json()
+
+    check(schema, detail, response_schema(schema, DETAIL_PATH, 200))
+    check(schema, listing, response_schema(schema, LIST_PATH, 200))
+    assert set(detail) == set(deref(schema, schema["components"]["schemas"]["Job"])["properties"]) | {"is_success"}
+    assert set(listing) == set(schema["components"]["schemas"]["JobList"]["properties"])
+    answers = [
+        (DETAIL_PATH, 504, alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs/2")),
+        (LIST_PATH, 400, alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs", {"group": "x"})),
+        (LIST_PATH, 404, alice_client.get(f"/api/projects/{'f' * 32}/visualization-jobs")),
+    ]
+    for path, status, response in answers:
+        assert response.status_code == status
+        check(schema, response.json(), response_schema(schema, path, status))
+    unauthenticated = Client().get(f"/api/projects/{PROJECT_A}/visualization-jobs")
+    check(schema, unauthenticated.json(), response_schema(schema, LIST_PATH, 401))
+
+
+def test_only_get(client):
+    response = Client(enforce_csrf_checks=True).post("/api/schema")
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
