@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .modelarts.client import MAX_JOB_ID
 from .models import Credential
@@ -8,31 +9,41 @@ class CredentialForm(forms.ModelForm):
     """Secrets are write-only: the field is never prefilled, and left empty it keeps the stored one."""
 
     secret = forms.CharField(
-        label="Secret key or password",
+        label=_("Secret key or password"),
         strip=False,
         required=False,
         max_length=256,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="The secret key for AK/SK, or the IAM user's password.",
+        help_text=_("The secret key for AK/SK, or the IAM user's password."),
     )
 
     current_password = forms.CharField(
-        label="Your dashboard password",
+        label=_("Your dashboard password"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
-        help_text="Needed to replace the stored secret.",
+        help_text=_("Needed to replace the stored secret."),
     )
 
     class Meta:
         model = Credential
         fields = ["name", "region", "project_id", "auth_kind", "access_key", "iam_domain", "iam_user"]
+        # Labels here rather than as the model's verbose names: translating them needs no migration.
+        labels = {
+            "name": _("Name"),
+            "region": _("Region"),
+            "project_id": _("Project id"),
+            "auth_kind": _("Authentication"),
+            "access_key": _("Access key"),
+            "iam_domain": _("IAM domain (account) name"),
+            "iam_user": _("IAM user name"),
+        }
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
         if self.instance.has_secret:
-            self.fields["secret"].help_text = "A secret is stored. Leave this empty to keep it, or type a new one."
+            self.fields["secret"].help_text = _("A secret is stored. Leave this empty to keep it, or type a new one.")
         else:
             del self.fields["current_password"]
 
@@ -40,14 +51,14 @@ class CredentialForm(forms.ModelForm):
         project_id = self.cleaned_data["project_id"].strip().lower()
         others = Credential.objects.filter(owner=self.instance.owner, project_id=project_id)
         if others.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("You already have a credential for this project; edit that one instead.")
+            raise forms.ValidationError(_("You already have a credential for this project; edit that one instead."))
         return project_id
 
     def clean(self):
         cleaned = super().clean()
         kind_changed = self.instance.pk and "auth_kind" in self.changed_data
         if not cleaned.get("secret") and (not self.instance.has_secret or kind_changed):
-            self.add_error("secret", "Enter the secret key or password.")
+            self.add_error("secret", _("Enter the secret key or password."))
         if cleaned.get("secret") and self.instance.has_secret:
             self._check_current_password(cleaned.get("current_password", ""))
         return cleaned
@@ -55,9 +66,9 @@ class CredentialForm(forms.ModelForm):
     def _check_current_password(self, password: str) -> None:
         """Someone at an unlocked screen must not be able to swap the keys a teammate relies on."""
         if not password:
-            self.add_error("current_password", "Enter your dashboard password to replace the stored secret.")
+            self.add_error("current_password", _("Enter your dashboard password to replace the stored secret."))
         elif not self.instance.owner.check_password(password):
-            self.add_error("current_password", "That is not your dashboard password.")
+            self.add_error("current_password", _("That is not your dashboard password."))
 
     @property
     def secret_replaced(self) -> bool:
@@ -72,11 +83,11 @@ class CredentialForm(forms.ModelForm):
 class LookupForm(forms.Form):
     """A job id typed by a person: checked here so a bad one never reaches ModelArts."""
 
-    project_id = forms.ChoiceField(label="Project")
+    project_id = forms.ChoiceField(label=_("Project"))
     job_id = forms.CharField(
-        label="Visualization job ID",
+        label=_("Visualization job ID"),
         max_length=19,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "e.g. 10086"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("e.g. 10086")}),
     )
 
     def __init__(self, *args, credentials, **kwargs):
@@ -86,8 +97,8 @@ class LookupForm(forms.Form):
     def clean_job_id(self) -> int:
         text = self.cleaned_data["job_id"].strip()
         if not text.isascii() or not text.isdigit():
-            raise forms.ValidationError("A job ID is a number, such as 10086.")
+            raise forms.ValidationError(_("A job ID is a number, such as 10086."))
         job_id = int(text)
         if not 0 < job_id <= MAX_JOB_ID:
-            raise forms.ValidationError("This number is too large to be a job ID.")
+            raise forms.ValidationError(_("This number is too large to be a job ID."))
         return job_id

@@ -16,21 +16,22 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, gettext_lazy
 
 from .modelarts.client import MAX_INTEGER, MAX_JOB_ID
-from .status import GROUPS, STATUSES
+from .status import GROUP_LABELS, GROUPS, STATUSES, status_for
 
 # Names sort case-insensitively, the same on every database (SQLite compares bytes by default).
 SORTS = {"created": F("create_time"), "name": Lower("job_name"), "status": F("status"), "duration": F("duration_ms")}
 SORT_CHOICES = [
-    ("-created", "Newest first"),
-    ("created", "Oldest first"),
-    ("name", "Name A–Z"),
-    ("-name", "Name Z–A"),
-    ("status", "Status code ascending"),
-    ("-status", "Status code descending"),
-    ("-duration", "Longest running"),
-    ("duration", "Shortest running"),
+    ("-created", gettext_lazy("Newest first")),
+    ("created", gettext_lazy("Oldest first")),
+    ("name", gettext_lazy("Name A–Z")),
+    ("-name", gettext_lazy("Name Z–A")),
+    ("status", gettext_lazy("Status code ascending")),
+    ("-status", gettext_lazy("Status code descending")),
+    ("-duration", gettext_lazy("Longest running")),
+    ("duration", gettext_lazy("Shortest running")),
 ]
 DEFAULT_SORT = "-created"
 PAGE_SIZES = (10, 25, 50, 100, 200)
@@ -41,13 +42,21 @@ MAX_SEARCH = 64
 class ListQueryForm(forms.Form):
     """Validates the query string. Sort and paging mistakes are corrected; unusable filters are a 400."""
 
-    q = forms.CharField(label="Search", required=False, max_length=MAX_SEARCH, strip=True)
-    group = forms.ChoiceField(label="Status group", required=False, choices=[("", "All groups")])
-    status = forms.TypedChoiceField(label="Status", required=False, coerce=int, empty_value=None, choices=[])
-    long_running = forms.BooleanField(label="Only long-running", required=False)
-    sort = forms.ChoiceField(label="Sort", required=False, choices=SORT_CHOICES)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH, strip=True)
+    group = forms.ChoiceField(
+        label=gettext_lazy("Status group"), required=False, choices=[("", gettext_lazy("All groups"))]
+    )
+    status = forms.TypedChoiceField(
+        label=gettext_lazy("Status"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    long_running = forms.BooleanField(label=gettext_lazy("Only long-running"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sort"), required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(
-        label="Per page", required=False, coerce=int, empty_value=None, choices=[(n, n) for n in PAGE_SIZES]
+        label=gettext_lazy("Per page"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(n, n) for n in PAGE_SIZES],
     )
     page = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -55,12 +64,13 @@ class ListQueryForm(forms.Form):
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.fields["group"].choices += [(group, group.capitalize()) for group in GROUPS]
-        status_choices = [(code, f"{code} · {status.label}") for code, status in STATUSES.items()]
+        self.fields["group"].choices += [(group, GROUP_LABELS[group]) for group in GROUPS]
+        # Built per request, so the labels are in the viewer's language.
+        status_choices = [(code, f"{code} · {status.display_label}") for code, status in STATUSES.items()]
         requested = self._requested_status()
-        if requested is not None and requested not in STATUSES:
-            status_choices.append((requested, f"{requested} · Unknown status"))  # codes beyond the table
-        self.fields["status"].choices = [("", "Any status"), *status_choices]
+        if requested is not None and requested not in STATUSES:  # codes beyond the table
+            status_choices.append((requested, f"{requested} · {status_for(0).display_label}"))
+        self.fields["status"].choices = [("", gettext("Any status")), *status_choices]
 
     def _requested_status(self) -> int | None:
         value = self.data.get("status", "")
@@ -77,7 +87,11 @@ class ListQueryForm(forms.Form):
         """The view to show: valid values as given, correctable mistakes replaced by defaults."""
         errors = self.errors  # validates the form, if that has not happened yet
         cleaned = {name: value for name, value in self.cleaned_data.items() if name not in errors}
-        notices = [f"Ignored an invalid '{name}' value." for name in errors if name in self.CORRECTABLE]
+        notices = [
+            gettext("Ignored an invalid '%(name)s' value.") % {"name": name}
+            for name in errors
+            if name in self.CORRECTABLE
+        ]
         return ListQuery(
             search=cleaned.get("q") or "",
             group=cleaned.get("group") or "",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, gettext_lazy
+
 # Group -> (CSS modifier, icon). The text label is always shown too: colour is never the only signal.
 GROUP_STYLES: dict[str, tuple[str, str]] = {
     "starting": ("info", "◔"),
@@ -20,6 +22,16 @@ GROUP_STYLES: dict[str, tuple[str, str]] = {
     "unknown": ("muted", "?"),
 }
 GROUPS = tuple(GROUP_STYLES)
+GROUP_LABELS = {
+    "starting": gettext_lazy("Starting"),
+    "queued": gettext_lazy("Queued"),
+    "running": gettext_lazy("Running"),
+    "stopping": gettext_lazy("Stopping"),
+    "succeeded": gettext_lazy("Succeeded"),
+    "failed": gettext_lazy("Failed"),
+    "stopped": gettext_lazy("Stopped"),
+    "unknown": gettext_lazy("Unknown"),
+}
 TERMINAL_GROUPS = frozenset({"succeeded", "failed", "stopped"})
 
 
@@ -35,6 +47,16 @@ class Status:
     def terminal(self) -> bool:
         """A job in a terminal status will not change by itself, so it can be cached for longer."""
         return self.group in TERMINAL_GROUPS
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language: ModelArts' own Chinese wording for Chinese, else English."""
+        return self.label_zh if _chinese_active() else self.label
+
+    @property
+    def other_label(self) -> str:
+        """The label in the other language (a hover hint, and what colleagues using it will quote)."""
+        return self.label if _chinese_active() else self.label_zh
 
     @property
     def css_class(self) -> str:
@@ -72,6 +94,15 @@ _TABLE = [
 ]
 
 STATUSES: dict[int, Status] = {row[0]: Status(*row) for row in _TABLE}
+
+
+def _chinese_active() -> bool:
+    return (get_language() or "").lower().startswith("zh")
+
+
+def group_label(group: str) -> str:
+    """A status group's name in the active language (the group key itself if it is not one of ours)."""
+    return GROUP_LABELS.get(group, group)
 
 
 def status_for(code: int) -> Status:

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -130,11 +132,13 @@ def refresh_all(request: HttpRequest) -> HttpResponse:
 def _refresh_now(request: HttpRequest, credential: Credential) -> None:
     result = services.refresh_job_list(credential, force=True)
     if result.error:
-        messages.error(request, f"“{credential.name}”: the refresh failed. {result.error}")
+        text = _("“%(name)s”: the refresh failed. %(error)s") % {"name": credential.name, "error": result.error}
+        messages.error(request, text)
     elif result.coalesced:
-        messages.info(request, f"“{credential.name}”: refreshed just now by another request.")
+        messages.info(request, _("“%(name)s”: refreshed just now by another request.") % {"name": credential.name})
     else:
-        messages.success(request, f"“{credential.name}”: fetched {result.jobs} jobs.")
+        text = ngettext("“%(name)s”: fetched %(count)d job.", "“%(name)s”: fetched %(count)d jobs.", result.jobs)
+        messages.success(request, text % {"name": credential.name, "count": result.jobs})
 
 
 def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
@@ -150,7 +154,9 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> HttpRespon
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(request, project_id)
-    context = {"credential": credential, "job_id": job_id}
+    # The stable address to share: no query string, the cloud project id rather than a database id.
+    page_url = request.build_absolute_uri(reverse("job-detail", args=[project_id, job_id]))
+    context = {"credential": credential, "job_id": job_id, "page_url": page_url}
     try:
         context["job"] = services.get_job(credential, job_id)
     except SecretUnreadable as error:
@@ -174,7 +180,7 @@ def credential_add(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             credential = form.save()
             audit.record(audit.Action.CREDENTIAL_CREATED, request, target=audit.describe(credential))
-            messages.success(request, f"Saved credential “{credential.name}”.")
+            messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
             return redirect("credential-list")
     else:
         form = CredentialForm(owner=request.user, initial=_prefill(request))
@@ -210,7 +216,7 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
             changes = _describe_changes(form)
             form.save()
             audit.record(audit.Action.CREDENTIAL_CHANGED, request, target=audit.describe(credential), detail=changes)
-            messages.success(request, f"Saved credential “{credential.name}”.")
+            messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
             return redirect("credential-list")
         if "current_password" in form.errors:
             audit.record(
@@ -231,7 +237,7 @@ def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
         target = audit.describe(credential)
         credential.delete()
         audit.record(audit.Action.CREDENTIAL_DELETED, request, target=target)
-        messages.success(request, f"Deleted credential “{credential.name}”.")
+        messages.success(request, _("Deleted credential “%(name)s”.") % {"name": credential.name})
         return redirect("credential-list")
     return render(request, "jobs/credential_confirm_delete.html", {"credential": credential})
 
@@ -258,7 +264,10 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
         detail=str(error) if error else "",
     )
     if error is None:
-        messages.success(request, f"“{credential.name}”: connected to ModelArts.")
+        messages.success(request, _("“%(name)s”: connected to ModelArts.") % {"name": credential.name})
     else:
-        messages.error(request, f"“{credential.name}”: {services.explain(error)}")
+        explanation = services.explain(error)
+        messages.error(
+            request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation}
+        )
     return redirect("credential-list")

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import requests
 
-from .errors import AuthenticationFailed, BadResponse, ModelArtsError, error_fields, error_for
+from .errors import AuthenticationFailed, BadResponse, ModelArtsError, error_fields, error_for, gettext_noop
 from .http import Timeouts, send
 from .signing import AkSkAuth
 
@@ -141,6 +141,6 @@ def _iam_error(response: requests.Response) -> ModelArtsError:
             f"IAM refused to issue a token: {message or response.reason}",
             code=code,
             http_status=response.status_code,
-            advice="Check the IAM domain (account) name, user name and password, and the project id.",
+            advice=gettext_noop("Check the IAM domain (account) name, user name and password, and the project id."),
         )
     return error_for(response.status_code, code, message or f"IAM answered HTTP {response.status_code}.")

@@ -12,9 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a title or advice for translation; pages translate it when shown (this module has no Django)."""
+    return message
+
+
 class ModelArtsError(Exception):
-    title = "The request to ModelArts failed."
-    advice = "Try again in a moment. If it keeps failing, check the ModelArts service status."
+    title = gettext_noop("The request to ModelArts failed.")
+    advice = gettext_noop("Try again in a moment. If it keeps failing, check the ModelArts service status.")
     page_status = 502
 
     def __init__(
@@ -50,74 +55,78 @@ def _rebuild(error_class: type[ModelArtsError], message: str, fields: dict, advi
 
 
 class ConnectionFailed(ModelArtsError):
-    title = "Could not connect to ModelArts."
-    advice = "Check the credential's region (and any custom endpoint) and this server's network access."
+    title = gettext_noop("Could not connect to ModelArts.")
+    advice = gettext_noop("Check the credential's region (and any custom endpoint) and this server's network access.")
 
 
 class UpstreamTimeout(ModelArtsError):
-    title = "ModelArts did not answer in time."
-    advice = "Try again in a moment; ModelArts or the network to it is slow right now."
+    title = gettext_noop("ModelArts did not answer in time.")
+    advice = gettext_noop("Try again in a moment; ModelArts or the network to it is slow right now.")
     page_status = 504
 
 
 class Busy(ModelArtsError):
-    title = "ModelArts is busy and asked us to slow down."
-    advice = "Wait a few seconds, then reload the page."
+    title = gettext_noop("ModelArts is busy and asked us to slow down.")
+    advice = gettext_noop("Wait a few seconds, then reload the page.")
     page_status = 503
 
 
 class ServiceError(ModelArtsError):
-    title = "ModelArts reported an internal error."
-    advice = "Try again later. If it persists, contact Huawei Cloud support with the request id."
+    title = gettext_noop("ModelArts reported an internal error.")
+    advice = gettext_noop("Try again later. If it persists, contact Huawei Cloud support with the request id.")
 
 
 class BadResponse(ModelArtsError):
-    title = "ModelArts sent an answer the dashboard could not understand."
-    advice = "Try again; if it persists, a proxy may be answering instead of ModelArts."
+    title = gettext_noop("ModelArts sent an answer the dashboard could not understand.")
+    advice = gettext_noop("Try again; if it persists, a proxy may be answering instead of ModelArts.")
 
 
 class AuthenticationFailed(ModelArtsError):
-    title = "ModelArts did not accept the stored credentials."
-    advice = (
+    title = gettext_noop("ModelArts did not accept the stored credentials.")
+    advice = gettext_noop(
         "Check the access key and secret key (or the IAM domain, user name and password) of this credential, "
         "and that the key or user is enabled in IAM."
     )
 
 
 class TokenRejected(AuthenticationFailed):
-    title = "ModelArts refused the IAM token."
+    title = gettext_noop("ModelArts refused the IAM token.")
 
 
 class ClockSkew(AuthenticationFailed):
-    title = "The request's time was more than 15 minutes off ModelArts' clock."
-    advice = "Synchronise this server's clock (NTP); signed requests are refused when the clocks disagree."
+    title = gettext_noop("The request's time was more than 15 minutes off ModelArts' clock.")
+    advice = gettext_noop(
+        "Synchronise this server's clock (NTP); signed requests are refused when the clocks disagree."
+    )
 
 
 class PermissionDenied(ModelArtsError):
-    title = "The IAM user is not allowed to do this."
-    advice = "Ask your Huawei Cloud administrator to grant this IAM user read access to ModelArts."
+    title = gettext_noop("The IAM user is not allowed to do this.")
+    advice = gettext_noop("Ask your Huawei Cloud administrator to grant this IAM user read access to ModelArts.")
 
 
 class ProjectMismatch(ModelArtsError):
-    title = "The project id does not belong to these credentials."
-    advice = "Check the project id for this region under 'My Credentials > API Credentials' in the console."
+    title = gettext_noop("The project id does not belong to these credentials.")
+    advice = gettext_noop(
+        "Check the project id for this region under 'My Credentials > API Credentials' in the console."
+    )
 
 
 class InvalidRequest(ModelArtsError):
-    title = "ModelArts refused the request as invalid."
-    advice = "Check the values entered; the message from ModelArts names the one it refused."
+    title = gettext_noop("ModelArts refused the request as invalid.")
+    advice = gettext_noop("Check the values entered; the message from ModelArts names the one it refused.")
     page_status = 502
 
 
 class NotFound(ModelArtsError):
-    title = "No visualization job with this id exists in this project."
-    advice = "Check the job id and that the credential's project and region are the ones the job runs in."
+    title = gettext_noop("No visualization job with this id exists in this project.")
+    advice = gettext_noop("Check the job id and that the credential's project and region are the ones the job runs in.")
     page_status = 404
 
 
 class EndpointNotFound(ModelArtsError):
-    title = "The ModelArts API was not found at the configured endpoint."
-    advice = "Check the credential's region and the MODELARTS_ENDPOINT setting."
+    title = gettext_noop("The ModelArts API was not found at the configured endpoint.")
+    advice = gettext_noop("Check the credential's region and the MODELARTS_ENDPOINT setting.")
 
 
 # Codes from the ModelArts and API Gateway error references. Advice overrides the class default where the
@@ -126,12 +135,15 @@ CODES: dict[str, tuple[type[ModelArtsError], str]] = {
     "ModelArts.0101": (InvalidRequest, ""),
     "ModelArts.0104": (InvalidRequest, ""),
     "ModelArts.0107": (InvalidRequest, ""),
-    "ModelArts.0102": (InvalidRequest, "The workspace does not exist; check the project and workspace."),
-    "ModelArts.0105": (InvalidRequest, "The job's current status does not allow this operation."),
+    "ModelArts.0102": (InvalidRequest, gettext_noop("The workspace does not exist; check the project and workspace.")),
+    "ModelArts.0105": (InvalidRequest, gettext_noop("The job's current status does not allow this operation.")),
     "ModelArts.0201": (TokenRejected, ""),
     "ModelArts.0202": (TokenRejected, ""),
     "ModelArts.0203": (TokenRejected, ""),
-    "ModelArts.0204": (ProjectMismatch, "The IAM token is not scoped to a project; check the project id."),
+    "ModelArts.0204": (
+        ProjectMismatch,
+        gettext_noop("The IAM token is not scoped to a project; check the project id."),
+    ),
     "ModelArts.0205": (AuthenticationFailed, ""),
     "ModelArts.0206": (AuthenticationFailed, ""),
     "ModelArts.0208": (AuthenticationFailed, ""),
@@ -139,8 +151,10 @@ CODES: dict[str, tuple[type[ModelArtsError], str]] = {
     "ModelArts.0210": (ProjectMismatch, ""),
     "ModelArts.2785": (
         PermissionDenied,
-        "ModelArts has not been authorized (no agency): an administrator must add one under "
-        "'Global Configuration' in the ModelArts console.",
+        gettext_noop(
+            "ModelArts has not been authorized (no agency): an administrator must add one under "
+            "'Global Configuration' in the ModelArts console."
+        ),
     ),
     "ModelArts.6100": (UpstreamTimeout, ""),
     "ModelArts.6101": (Busy, ""),

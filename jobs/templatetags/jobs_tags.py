@@ -1,17 +1,29 @@
-"""Presentation of job fields: status badges from the status table, durations, times, safe links."""
+"""Presentation of job fields: status badges from the status table, durations, times, safe links.
 
-from datetime import UTC, datetime
+Everything shown in words is in the active language (English or Simplified Chinese).
+"""
+
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
-from ..status import status_for
+from ..status import group_label, status_for
 
 register = template.Library()
 
-DURATION_UNITS = (("d", 86400), ("h", 3600), ("min", 60), ("s", 1))
+DURATION_UNITS = (
+    (pgettext_lazy("duration unit", "d"), 86400),
+    (pgettext_lazy("duration unit", "h"), 3600),
+    (pgettext_lazy("duration unit", "min"), 60),
+    (pgettext_lazy("duration unit", "s"), 1),
+)
 
 
 @register.inclusion_tag("jobs/_status_badge.html")
@@ -26,7 +38,7 @@ def duration(milliseconds: int | None) -> str:
         return ""
     seconds = max(int(milliseconds) // 1000, 0)
     if seconds == 0:
-        return "0 s"
+        return f"0 {DURATION_UNITS[-1][0]}"
     parts = []
     for unit, size in DURATION_UNITS:
         amount, seconds = divmod(seconds, size)
@@ -35,17 +47,36 @@ def duration(milliseconds: int | None) -> str:
     return " ".join(parts[:2])
 
 
+@register.filter
+def timespan(value: timedelta | None) -> str:
+    """A timedelta in the same words as durations: '15 min'."""
+    if value is None:
+        return ""
+    return duration(int(value.total_seconds() * 1000))
+
+
 @register.inclusion_tag("jobs/_timestamp.html")
 def timestamp(moment: datetime | None) -> dict:
-    """Machine-readable UTC in the datetime attribute, local time as text (the browser refines it)."""
+    """Machine-readable UTC in the datetime attribute, local time as text (the browser refines it).
+
+    The text is formatted here, not in the template: the template engine would convert a datetime to
+    local time again, which overflows within hours of year 1 and year 9999.
+    """
     if moment is None:
-        return {"moment": None}
+        return {"utc": None}
     utc = moment.astimezone(UTC)
     try:
-        local = timezone.localtime(moment)
-    except OverflowError:  # within a few hours of year 1 or 9999: show it in UTC
-        local = utc
-    return {"moment": local, "utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"}
+        text = date_format(timezone.localtime(moment), "Y-m-d H:i:s T")
+    except OverflowError:
+        text = date_format(utc, "Y-m-d H:i:s") + " UTC"
+    return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text}
+
+
+@register.simple_tag
+def time_html(moment: datetime | None) -> str:
+    """The same <time> element as {% timestamp %}, as a value: ``{% time_html x as t %}`` can go inside
+    a translated sentence, where each language puts it in its own place."""
+    return mark_safe(render_to_string("jobs/_timestamp.html", timestamp(moment)).strip())  # noqa: S308 (our template)
 
 
 @register.filter
@@ -94,6 +125,37 @@ def long_running(job) -> bool:
 def querystring_for(query, **changes) -> str:
     """The list's query string with some values changed (the page, usually), as the link's href."""
     return query.querystring(**changes)
+
+
+@register.filter(name="group_label")
+def group_label_filter(group: str) -> str:
+    return group_label(group)
+
+
+def _auto_stop_sentence(amount: int, unit: str) -> str:
+    if unit == "MINUTES":
+        return ngettext("Stops after %(count)s minute", "Stops after %(count)s minutes", amount) % {"count": amount}
+    if unit == "DAYS":
+        return ngettext("Stops after %(count)s day", "Stops after %(count)s days", amount) % {"count": amount}
+    return ngettext("Stops after %(count)s hour", "Stops after %(count)s hours", amount) % {"count": amount}
+
+
+@register.filter
+def auto_stop(schedule) -> str:
+    """ModelArts' auto-stop schedule in words; a schedule it does not describe is shown as it came."""
+    if not isinstance(schedule, dict):
+        return ""
+    kind = schedule.get("type") or "stop"
+    amount = schedule.get("duration")
+    unit = schedule.get("time_unit")
+    known_unit = isinstance(unit, str) and unit.upper() in ("MINUTES", "HOURS", "DAYS")
+    if kind == "stop" and known_unit and isinstance(amount, int) and not isinstance(amount, bool) and amount >= 0:
+        return _auto_stop_sentence(amount, unit.upper())
+    return gettext("%(kind)s after %(amount)s %(unit)s") % {
+        "kind": kind,
+        "amount": amount,
+        "unit": str(unit or "").lower(),
+    }
 
 
 @register.filter

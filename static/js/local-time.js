@@ -1,11 +1,14 @@
-// Shows every <time datetime="...Z"> in the browser's own time zone; the UTC value stays in the title.
+// Shows every <time datetime="...Z"> in the browser's own time zone, written the way the page's language
+// writes dates; the UTC value stays in the title (shown on hover).
 (function () {
   "use strict";
+  var locale = document.documentElement.lang || undefined;
+  try { new Date().toLocaleString(locale); } catch (error) { locale = undefined; }  // an unknown tag
   function localise(root) {
     root.querySelectorAll("time[datetime]").forEach(function (element) {
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment)) { return; }
-      element.textContent = moment.toLocaleString(undefined, {
+      element.textContent = moment.toLocaleString(locale, {
         year: "numeric", month: "2-digit", day: "2-digit",
         hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
       });
