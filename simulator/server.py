@@ -146,6 +146,11 @@ class Simulator:
         with self._lock:
             self._projects[project_id] = jobs
 
+    def job_ids(self, project_id: str) -> list[int]:
+        """The ids of the project's jobs, in id order (benchmarks pick jobs nobody asked for yet)."""
+        with self._lock:
+            return sorted(self._projects[project_id])
+
     def issued_tokens(self) -> list[str]:
         """Every token handed out since the last reset (tests check that none of them leaks)."""
         return self._tokens.issued()

@@ -1,0 +1,187 @@
+"""The production path under load: gunicorn (4 workers) against the simulator at a fixed 50 ms latency, on
+SQLite and on PostgreSQL + Redis. Prints a table; with BENCH_OUT=file also writes the figures as JSON
+(for each key, the worse of the two configurations). Reports; never fails on timing.
+
+Goals: warm_detail_floor_ratio <= 1.5, cold_detail_overhead_ms <= 10, list_10k_over_10_ratio <= 1.5,
+refresh_10k_upstream_calls == 10, concurrent_viewers_upstream_calls <= 31 (1 s window), worker_rss_mb < 150.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from benchmarks import harness
+from simulator import seed
+from simulator.seed import DEMO, OTHER
+from simulator.server import Simulator
+
+WORKERS = 4
+CLIENTS = 8
+VIEWERS = 100
+VIEWING_SECONDS = 30
+RSS_REQUESTS = 10_000
+# Larger is worse for every figure, so "the worse of two configurations" is their maximum.
+KEYS = (
+    "warm_detail_floor_ratio",
+    "cold_detail_overhead_ms",
+    "list_10k_over_10_ratio",
+    "refresh_10k_upstream_calls",
+    "refresh_10k_seconds",
+    "concurrent_viewers_upstream_calls",
+    "worker_rss_mb",
+    "worker_rss_growth_mb",
+)
+
+
+def under_load(url: str, sessions, paths: list[str], requests_each: int) -> list[float]:
+    """Latencies of ``requests_each`` requests from every session at once, cycling through ``paths``."""
+
+    def client(session) -> list[float]:
+        timings = []
+        for number in range(requests_each):
+            milliseconds, status = harness.timed_get(session, f"{url}{paths[number % len(paths)]}")
+            if status != 200:
+                raise RuntimeError(f"HTTP {status} for {paths[number % len(paths)]}")
+            timings.append(milliseconds)
+        return timings
+
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        return [timing for timings in pool.map(client, sessions) for timing in timings]
+
+
+def detail_path(project_id: str, job_id: int) -> str:
+    return f"/projects/{project_id}/visualization-jobs/{job_id}/"
+
+
+def measure(config: harness.Config, simulator: Simulator) -> dict[str, float]:
+    workdir = harness.workdir()
+    env = harness.environment(config, simulator.url, workdir, DETAIL_CACHE_SECONDS="1", LIST_TTL="86400")
+    simulator.reset()
+    simulator.set_job_count(OTHER.project_id, 10_000)
+    harness.prepare(env, [DEMO, OTHER])
+    figures: dict[str, float] = {}
+    with harness.gunicorn(env, WORKERS) as (url, server):
+        sessions = [harness.login(url) for _ in range(CLIENTS)]
+        running = detail_path(DEMO.project_id, seed.DEMO_RUNNING_JOB_ID)
+
+        # A cached detail page against the cheapest view, under the same load.
+        sessions[0].get(f"{url}{running}")
+        warm = harness.median(under_load(url, sessions, [running], 250))
+        floor = harness.median(under_load(url, sessions, ["/healthz"], 250))
+        figures["warm_detail_floor_ratio"] = warm / floor
+        print(f"  cached detail page {warm:.1f} ms, trivial view {floor:.1f} ms (median, {CLIENTS} clients)")
+
+        # Uncached: every request a job not seen before, one at a time, so no queueing hides in it.
+        other_jobs = simulator_job_ids(simulator, OTHER.project_id)
+        cold = [
+            harness.timed_get(sessions[0], f"{url}{detail_path(OTHER.project_id, job_id)}")[0]
+            for job_id in other_jobs[:150]
+        ]
+        figures["cold_detail_overhead_ms"] = harness.median(cold) - harness.SIMULATOR_LATENCY_MS
+        print(f"  uncached detail page {harness.median(cold):.1f} ms with {harness.SIMULATOR_LATENCY_MS} ms upstream")
+
+        # Refresh of 10,000 jobs, then the list page at 10 and at 10,000 jobs.
+        before = simulator.calls["list"]
+        started = time.perf_counter()
+        sessions[0].post(f"{url}/projects/{OTHER.project_id}/visualization-jobs/refresh/", timeout=120)
+        figures["refresh_10k_seconds"] = time.perf_counter() - started
+        figures["refresh_10k_upstream_calls"] = simulator.calls["list"] - before
+        simulator.set_job_count(DEMO.project_id, 10)  # the demo project's first list view fetches 10 jobs
+        sessions[0].get(f"{url}/projects/{DEMO.project_id}/visualization-jobs/", timeout=60)
+        small = harness.median(
+            under_load(url, sessions, [f"/projects/{DEMO.project_id}/visualization-jobs/?per_page=10"], 50)
+        )
+        large = harness.median(
+            under_load(url, sessions, [f"/projects/{OTHER.project_id}/visualization-jobs/?per_page=10"], 50)
+        )
+        figures["list_10k_over_10_ratio"] = large / small
+        print(f"  list page {small:.1f} ms at 10 jobs, {large:.1f} ms at 10,000 jobs")
+
+        simulator.set_job(OTHER.project_id, other_jobs[-1], status=8)  # running: details live for 1 s only
+        some_job = detail_path(OTHER.project_id, other_jobs[-1])
+        figures["concurrent_viewers_upstream_calls"] = viewers(url, simulator, some_job)
+        figures["worker_rss_mb"], figures["worker_rss_growth_mb"] = memory(url, server.pid, sessions, some_job)
+    return figures
+
+
+def simulator_job_ids(simulator: Simulator, project_id: str) -> list[int]:
+    ids = simulator.job_ids(project_id)
+    random.Random(7).shuffle(ids)
+    return ids
+
+
+def viewers(url: str, simulator: Simulator, path: str) -> int:
+    """VIEWERS clients each polling one running job's page about once a second for VIEWING_SECONDS."""
+    sessions = [harness.login(url) for _ in range(VIEWERS)]
+    before = simulator.calls["detail"]
+    deadline = time.monotonic() + VIEWING_SECONDS
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def poll(session) -> None:
+        time.sleep(random.random())
+        while time.monotonic() < deadline:
+            status = harness.timed_get(session, f"{url}{path}")[1]
+            with lock:
+                statuses.append(status)
+            time.sleep(max(0.0, 1 - random.random() * 0.2))
+
+    with ThreadPoolExecutor(VIEWERS) as pool:
+        list(pool.map(poll, sessions))
+    calls = simulator.calls["detail"] - before
+    failed = sum(status != 200 for status in statuses)
+    print(f"  {VIEWERS} viewers for {VIEWING_SECONDS} s: {len(statuses)} page views, {failed} not 200,", end=" ")
+    print(f"{calls} upstream calls")
+    return calls
+
+
+def memory(url: str, master: int, sessions, detail: str) -> tuple[float, float]:
+    """Largest worker RSS after RSS_REQUESTS mixed requests, and how much it grew over the second half."""
+    paths = [
+        detail,
+        f"/projects/{OTHER.project_id}/visualization-jobs/?q=tb&sort=-duration",
+        f"/projects/{DEMO.project_id}/visualization-jobs/",
+        "/",
+    ]
+    half = RSS_REQUESTS // 2 // len(sessions)
+    under_load(url, sessions, paths, half)
+    middle = max(harness.rss_mb(pid) for pid in harness.worker_pids(master))
+    under_load(url, sessions, paths, half)
+    largest = max(harness.rss_mb(pid) for pid in harness.worker_pids(master))
+    print(f"  worker RSS {middle:.0f} MB after {RSS_REQUESTS // 2:,} requests, {largest:.0f} MB after {RSS_REQUESTS:,}")
+    return largest, largest - middle
+
+
+def main() -> None:
+    simulator = Simulator(port=0, latency_ms=harness.SIMULATOR_LATENCY_MS)
+    simulator.start()
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for config in harness.configs(harness.workdir()):
+            print(f"{config.name}:")
+            results[config.name] = measure(config, simulator)
+    finally:
+        simulator.stop()
+    print_table(results)
+    worst = {key: max(figures[key] for figures in results.values()) for key in KEYS}
+    if os.environ.get("BENCH_OUT"):
+        with open(os.environ["BENCH_OUT"], "w", encoding="utf-8") as output:
+            json.dump({**worst, "configurations": results}, output, indent=2)
+        print(f"wrote {os.environ['BENCH_OUT']}")
+
+
+def print_table(results: dict[str, dict[str, float]]) -> None:
+    names = list(results)
+    print()
+    print(f"{'figure':<36}" + "".join(f"{name:>22}" for name in names))
+    for key in KEYS:
+        print(f"{key:<36}" + "".join(f"{results[name][key]:>22.2f}" for name in names))
+
+
+if __name__ == "__main__":
+    main()

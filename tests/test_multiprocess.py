@@ -1,0 +1,154 @@
+"""Nothing depends on per-process memory: with two gunicorn workers sharing Redis, IAM tokens, the detail
+cache and the list-refresh lock are shared. Needs Redis on 127.0.0.1:6379 (skipped, visibly, without)."""
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from simulator import seed
+from simulator.seed import DEMO
+from tests.test_settings import ROOT, settings_environment
+
+REDIS_DB = 7  # a database of its own, flushed by this test
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(environment: dict, *arguments: str, stdin: str = "") -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def worker_cpu_ticks(master: int) -> dict[int, int]:
+    """CPU time used so far by each worker (a child of the gunicorn master)."""
+    ticks = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+@pytest.fixture
+def gunicorn(tmp_path, simulator):
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+    environment = settings_environment(
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        MODELARTS_ENDPOINT=simulator.url,
+        IAM_ENDPOINT=simulator.url,
+        MODELARTS_PASSWORD=DEMO.password,
+        DETAIL_CACHE_SECONDS="30",
+    )
+    manage(environment, "migrate", "--noinput")
+    manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; User.objects.create_user('alice', password='pw')",
+    )
+    manage(
+        environment,
+        "add_credential",
+        "--user",
+        "alice",
+        "--name",
+        "Demo",
+        "--region",
+        DEMO.region,
+        "--project-id",
+        DEMO.project_id,
+        "--iam-domain",
+        DEMO.domain_name,
+        "--iam-user",
+        DEMO.user_name,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "30", "dashboard.wsgi"],
+        cwd=ROOT,
+        env={**environment, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/healthz", timeout=5).ok and len(worker_cpu_ticks(server.pid)) == 2:
+                break
+        except requests.RequestException:  # not listening yet, or still importing
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail("gunicorn did not start")
+    yield url, server.pid
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def logged_in(url: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{url}/accounts/login/").text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = session.post(
+        f"{url}/accounts/login/", data={"username": "alice", "password": "pw", "csrfmiddlewaretoken": token}
+    )
+    assert response.url == f"{url}/", "login failed"
+    return session
+
+
+def burst(url: str, sessions: list[requests.Session], path: str) -> list[int]:
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        return list(pool.map(lambda session: session.get(f"{url}{path}", timeout=30).status_code, sessions))
+
+
+def test_two_workers_share_tokens_detail_cache_and_refresh_lock(gunicorn, simulator):
+    url, master = gunicorn
+    simulator.latency_ms = 300  # every request of a burst arrives while the first upstream call is in flight
+    sessions = [logged_in(url) for _ in range(12)]
+    before = worker_cpu_ticks(master)
+
+    detail = burst(url, sessions, f"/projects/{DEMO.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB_ID}/")
+    listing = burst(url, sessions, f"/projects/{DEMO.project_id}/visualization-jobs/")
+
+    after = worker_cpu_ticks(master)
+    assert detail == [200] * 12 and listing == [200] * 12
+    assert all(after[pid] > before[pid] for pid in before), "both workers served requests"
+    assert simulator.calls["token"] == 1  # one IAM token, reused by both workers
+    assert simulator.calls["detail"] == 1  # one upstream call for twelve viewers
+    assert simulator.calls["list"] == 1  # one refresh of the never-fetched list
