@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIMULATOR_PORT ?= 8001
 
-.PHONY: run test lint simulator bench
+.PHONY: run test lint simulator bench serve load fuzz
 
 # Reinstall only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -23,8 +23,15 @@ run: $(VENV)/.installed
 	echo; echo "  Open http://$(HOST):$(PORT)/ and log in as demo / demo"; echo; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production-style serving: gunicorn with WEB_CONCURRENCY workers, static files from whitenoise.
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/gunicorn -c dashboard/gunicorn.py dashboard.wsgi
+
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
+	@sh tests/e2e/ensure_browser.sh || true  # the browser tests' Chromium; they are skipped without it
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
@@ -34,5 +41,24 @@ lint: $(VENV)/.installed
 simulator: $(VENV)/.installed
 	$(PY) -m simulator --port $(SIMULATOR_PORT)
 
+# Benchmarks print figures; they never fail on timing. BENCH_OUT=file.json also writes them as JSON.
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.lists
+	$(PY) -m benchmarks.serve
+
+# A bounded load test (60 s, 50 connections, loopback only): requests, errors, latency percentiles.
+load: $(VENV)/.installed
+	$(PY) -m benchmarks.load
+
+# Translations: collect the marked strings into locale/*/LC_MESSAGES/django.po, translate them there, then
+# run this again to compile the .mo files. Both are committed, so running the app needs no GNU gettext
+# (this target does); tests/test_i18n.py fails while a .mo does not match its .po.
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --all --add-location=file --ignore=.venv --ignore=tests --ignore=simulator \
+		--ignore=benchmarks --ignore=staticfiles --ignore=docs --ignore='*.egg-info'
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# Property-based tests with many more generated cases than `make test` runs (17,000; 0 failures expected).
+fuzz: $(VENV)/.installed
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_properties.py -q --hypothesis-show-statistics

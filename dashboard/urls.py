@@ -1,8 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from jobs import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # The language switch works before logging in too (the login page has it).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/", include("jobs.api_urls")),
     path("", include("jobs.urls")),
 ]

@@ -1,16 +1,20 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from . import crypto
 from .modelarts.regions import REGIONS, EndpointError, validate_endpoint
 
 validate_project_id = RegexValidator(
     r"\A[0-9a-f]{32}\Z",
-    "A project id is 32 hexadecimal characters (see 'My Credentials > API Credentials' in the console).",
+    _("A project id is 32 hexadecimal characters (see 'My Credentials > API Credentials' in the console)."),
 )
 
 
@@ -25,8 +29,8 @@ class Credential(models.Model):
     """One user's way into one ModelArts project. The secret is encrypted and never shown again."""
 
     class AuthKind(models.TextChoices):
-        AKSK = "aksk", "Access key and secret key"
-        PASSWORD = "password", "IAM user name and password"
+        AKSK = "aksk", _("Access key and secret key")
+        PASSWORD = "password", _("IAM user name and password")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credentials")
     name = models.CharField(max_length=100)
@@ -79,10 +83,10 @@ class Credential(models.Model):
 
     def clean(self) -> None:
         if self.auth_kind == self.AuthKind.AKSK and not self.access_key:
-            raise ValidationError({"access_key": "An access key is required for AK/SK authentication."})
+            raise ValidationError({"access_key": _("An access key is required for AK/SK authentication.")})
         if self.auth_kind == self.AuthKind.PASSWORD:
             missing = {
-                field: "Required for IAM password authentication."
+                field: _("Required for IAM password authentication.")
                 for field in ("iam_domain", "iam_user")
                 if not getattr(self, field)
             }
@@ -174,3 +178,40 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.get_action_display()}"
+
+
+class ApiToken(models.Model):
+    """A personal token with which a user's scripts call the JSON API as that user.
+
+    Only a SHA-256 hash is stored: the token is 32 random bytes, so a slow password hash would add nothing,
+    and a leaked database yields no usable token. Its first characters are kept in clear so people can
+    tell their tokens apart, and so a presented token is found without comparing secrets in the database.
+    """
+
+    PREFIX_LENGTH = 8
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(plaintext: str) -> str:
+        return hashlib.sha256(plaintext.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, owner, name: str) -> tuple["ApiToken", str]:
+        """A new saved token and its plaintext, which exists only in this return value."""
+        plaintext = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            owner=owner, name=name, prefix=plaintext[: cls.PREFIX_LENGTH], token_hash=cls.hash(plaintext)
+        )
+        return token, plaintext

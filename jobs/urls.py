@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, views
+from . import converters, tokens, views
 
 register_converter(converters.ProjectIdConverter, "project_id")
 register_converter(converters.JobIdConverter, "job_id")
@@ -25,4 +25,6 @@ urlpatterns = [
     path("credentials/<int:pk>/edit/", views.credential_edit, name="credential-edit"),
     path("credentials/<int:pk>/delete/", views.credential_delete, name="credential-delete"),
     path("credentials/<int:pk>/test/", views.credential_test, name="credential-test"),
+    path("settings/api-tokens/", tokens.token_list, name="api-tokens"),
+    path("settings/api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]
