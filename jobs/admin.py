@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, Credential
+from .models import ApiToken, AuditEvent, Credential
 
 
 @admin.register(Credential)
@@ -51,4 +51,20 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see who has tokens and can revoke them (delete); only a hash is stored, so nothing to reveal."""
+
+    list_display = ["name", "owner", "prefix", "created", "last_used"]
+    search_fields = ["name", "owner__username", "prefix"]
+    readonly_fields = ["owner", "name", "prefix", "created", "last_used"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -163,6 +163,8 @@ class AuditEvent(models.Model):
         CREDENTIAL_DELETED = "credential_deleted", "Credential deleted"
         CREDENTIAL_TESTED = "credential_tested", "Credential tested"
         KEYS_ROTATED = "keys_rotated", "Credential keys rotated"
+        API_TOKEN_CREATED = "api_token_created", "API token created"
+        API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

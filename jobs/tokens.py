@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import audit
 from .models import ApiToken
 
 
@@ -37,6 +38,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             created, plaintext = ApiToken.issue(request.user, form.cleaned_data["name"])
+            audit.record(audit.Action.API_TOKEN_CREATED, request, target=str(created))
             form = ApiTokenForm()
     else:
         form = ApiTokenForm()
@@ -55,6 +57,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = _get_token_for_user(request, pk)
     token.delete()
+    audit.record(audit.Action.API_TOKEN_REVOKED, request, target=str(token))
     text = _("Revoked the token “%(name)s”: scripts using it are refused from now on.") % {"name": token.name}
     messages.success(request, text)
     return redirect("api-tokens")

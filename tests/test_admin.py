@@ -57,3 +57,16 @@ def test_non_staff_users_are_sent_to_the_admin_login(alice_client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_api_tokens_are_listed_without_their_hash(staff_client, alice):
+    from jobs.models import ApiToken
+
+    token, plaintext = ApiToken.issue(alice, "ci")
+
+    changelist = staff_client.get("/admin/jobs/apitoken/").content.decode()
+    change = staff_client.get(f"/admin/jobs/apitoken/{token.pk}/change/").content.decode()
+
+    assert "ci" in changelist and token.prefix in changelist
+    for html in (changelist, change):
+        assert plaintext not in html and token.token_hash not in html

@@ -129,3 +129,14 @@ def test_linked_from_the_header(alice_client):
     html = alice_client.get(PAGE).content.decode()
 
     assert f'<a href="{PAGE}">API tokens</a>' in html
+
+
+def test_creating_and_revoking_tokens_is_audited(alice_client, alice):
+    from jobs.models import ApiToken, AuditEvent
+
+    alice_client.post("/settings/api-tokens/", {"name": "ci"})
+    token = ApiToken.objects.get(owner=alice)
+    alice_client.post(f"/settings/api-tokens/{token.pk}/revoke/")
+
+    actions = list(AuditEvent.objects.exclude(action="login").order_by("pk").values_list("action", "target"))
+    assert actions == [("api_token_created", str(token)), ("api_token_revoked", str(token))]
