@@ -63,6 +63,9 @@ class ListQueryForm(forms.Form):
     CORRECTABLE = ("sort", "per_page", "page")
 
     def __init__(self, data, *args, **kwargs):
+        if not data.get("per_page"):  # show the size in use, so "Apply" keeps it rather than the first choice
+            data = data.copy()
+            data["per_page"] = str(DEFAULT_PAGE_SIZE)
         super().__init__(data, *args, **kwargs)
         self.fields["group"].choices += [(group, GROUP_LABELS[group]) for group in GROUPS]
         # Built per request, so the labels are in the viewer's language.

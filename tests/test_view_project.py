@@ -296,3 +296,10 @@ def test_login_required(client, jobs):
 
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={LIST_URL}%3Fq%3Dtb"
+
+
+def test_the_page_size_control_shows_the_size_in_use(alice_client, jobs):
+    html = alice_client.get(LIST_URL).content.decode()
+
+    assert '<option value="25" selected>' in html
+    assert '<option value="50" selected>' in alice_client.get(LIST_URL, {"per_page": "50"}).content.decode()

@@ -1,0 +1,213 @@
+"""The dashboard in a real browser, used as a person would: typing, choosing, clicking, reading the page.
+
+Headless Chromium against the live server and the simulator's demo tenant. Each test saves screenshots of
+the pages it reaches to docs/screenshots/ (the README shows them).
+"""
+
+import pytest
+
+pytest.importorskip("selenium", reason="Selenium is not installed: install the project's test extras")
+
+from selenium.webdriver.common.by import By  # noqa: E402
+
+from jobs.models import Credential  # noqa: E402
+from jobs.status import STATUSES  # noqa: E402
+from simulator import seed  # noqa: E402
+from simulator.seed import DEMO  # noqa: E402
+from tests.conftest import make_credential  # noqa: E402
+from tests.e2e.browser import (  # noqa: E402
+    choose,
+    click,
+    find,
+    find_all,
+    log_in,
+    phone_screenshot,
+    screenshot,
+    text_of,
+    type_into,
+    wait,
+    wait_for_page,
+    wait_for_query,
+    wait_for_text,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+USERNAME = "mei"
+PASSWORD = "mei-dashboard-Passw0rd"
+TEAM = "Vision team"
+RUNNING = seed.DEMO_RUNNING_JOB_ID
+LIVE_POLL_SECONDS = 5  # static/js/live.js: the first poll of a page's live region
+
+
+def detail_path(job_id: int) -> str:
+    return f"/projects/{DEMO.project_id}/visualization-jobs/{job_id}/"
+
+
+@pytest.fixture
+def person(django_user_model):
+    return django_user_model.objects.create_user(USERNAME, password=PASSWORD)
+
+
+@pytest.fixture
+def team_credential(person, simulator) -> Credential:
+    """Mei's AK/SK credential for the simulator's demo tenant, as the credential form and an admin leave it."""
+    return make_credential(
+        person,
+        name=TEAM,
+        project_id=DEMO.project_id,
+        secret=DEMO.secret_key,
+        access_key=DEMO.access_key,
+        region=DEMO.region,
+        modelarts_endpoint=simulator.url,
+        iam_endpoint=simulator.url,
+    )
+
+
+def open_logged_in(browser, live_server, path: str) -> None:
+    """Open a page; the dashboard asks to log in first and then shows that page."""
+    browser.get(live_server.url + path)
+    wait_for_page(browser, "/accounts/login/")
+    log_in(browser, USERNAME, PASSWORD)
+    wait_for_page(browser, path)
+
+
+def test_log_in_add_a_credential_and_test_the_connection(browser, live_server, simulator, person):
+    browser.get(live_server.url + "/")
+    wait_for_page(browser, "/accounts/login/")
+    assert text_of(browser, "h1") == "Log in"
+    screenshot(browser, "login")
+
+    log_in(browser, USERNAME, PASSWORD)
+    wait_for_page(browser, "/")
+    assert "no ModelArts credentials yet" in text_of(browser, "main")
+
+    click(browser, text="Credentials")
+    click(browser, text="Add a credential")
+    wait_for_page(browser, "/credentials/add/")
+    type_into(browser, "#id_name", TEAM)
+    choose(browser, "#id_region", value=DEMO.region)
+    type_into(browser, "#id_project_id", DEMO.project_id)
+    choose(browser, "#id_auth_kind", value="aksk")
+    type_into(browser, "#id_access_key", DEMO.access_key)
+    type_into(browser, "#id_secret", DEMO.secret_key)
+    click(browser, "form.stacked button[type=submit]")
+
+    wait_for_page(browser, "/credentials/")
+    assert f"Saved credential “{TEAM}”." in text_of(browser, ".messages")
+    row = text_of(browser, "main table tbody tr")
+    assert TEAM in row and DEMO.project_id in row and DEMO.access_key in row
+    assert DEMO.secret_key not in browser.page_source
+
+    # The form has no endpoint fields: an admin points the credential at the simulator.
+    Credential.objects.filter(owner=person, project_id=DEMO.project_id).update(
+        modelarts_endpoint=simulator.url, iam_endpoint=simulator.url
+    )
+
+    click(browser, text="Test connection")
+    wait_for_text(browser, ".messages", f"“{TEAM}”: connected to ModelArts.")
+    assert "✔ OK" in text_of(browser, "main table tbody tr")
+    assert simulator.calls["list"] == 1
+    screenshot(browser, "credentials")
+
+
+def test_overview_lookup_list_search_filter_and_detail(browser, live_server, simulator, team_credential):
+    open_logged_in(browser, live_server, "/")
+    overview = text_of(browser, "table.projects")
+    assert TEAM in overview and DEMO.project_id in overview
+    wait_for_text(browser, "table.jobs caption", f"{simulator.jobs_per_project} jobs")
+    screenshot(browser, "home")
+
+    # Look a job up by its id.
+    choose(browser, "#id_project_id", value=DEMO.project_id)
+    type_into(browser, "#id_job_id", str(RUNNING))
+    click(browser, text="Show job")
+    wait_for_page(browser, detail_path(RUNNING))
+    assert text_of(browser, "#live h1") == "running-with-autostop"
+    assert "Running" in text_of(browser, "#live .badge")
+    assert find(browser, "#live a.button").text == "Open TensorBoard"
+    screenshot(browser, "detail")
+    phone_screenshot(browser, "detail-phone")
+
+    # The project's list, from the breadcrumb.
+    click(browser, "nav.breadcrumb a:nth-of-type(2)")
+    list_path = f"/projects/{DEMO.project_id}/visualization-jobs/"
+    wait_for_page(browser, list_path)
+    assert text_of(browser, "h1") == TEAM
+    assert text_of(browser, "table.jobs caption").startswith(f"{simulator.jobs_per_project} jobs · page 1 of")
+    screenshot(browser, "project")
+    click(browser, "nav.pagination a[rel=next]")
+    wait_for_query(browser, list_path, page="2")
+    wait_for_text(browser, "table.jobs caption", "page 2 of")
+
+    # Search by name and keep one status group.
+    type_into(browser, "#id_q", "status-")
+    choose(browser, "#id_group", value="failed")
+    click(browser, "form.list-controls button[type=submit]")
+    wait_for_query(browser, list_path, q="status-", group="failed")  # the view is in the URL
+    failed = {f"status-{code:02d}" for code, status in STATUSES.items() if status.group == "failed"}
+    wait_for_text(browser, "table.jobs caption", f"{len(failed)} jobs matching")
+    names = {link.text for link in find_all(browser, "table.jobs tbody tr td:first-child a")}
+    assert names == failed
+
+    # Open one of them.
+    click(browser, text="status-11")
+    wait_for_page(browser, detail_path(seed.DEMO_STATUS_JOB_IDS[11]))
+    assert text_of(browser, "#live h1") == "status-11"
+    assert "Failed to run" in text_of(browser, "#live .badge")
+
+
+def test_log_out_then_a_bookmarked_job_asks_to_log_in_and_opens(browser, live_server, team_credential):
+    open_logged_in(browser, live_server, detail_path(RUNNING))
+    click(browser, text=f"Log out {USERNAME}")
+    wait_for_page(browser, "/accounts/login/")
+
+    browser.get(live_server.url + detail_path(RUNNING))  # the bookmark
+    wait_for_page(browser, "/accounts/login/")
+    assert text_of(browser, "h1") == "Log in"
+    log_in(browser, USERNAME, PASSWORD)
+
+    wait_for_page(browser, detail_path(RUNNING))
+    assert text_of(browser, "#live h1") == "running-with-autostop"
+
+
+def test_detail_page_shows_a_status_change_without_a_reload(browser, live_server, simulator, settings, team_credential):
+    settings.DETAIL_CACHE_SECONDS = 1
+    open_logged_in(browser, live_server, detail_path(RUNNING))
+    assert "Running" in text_of(browser, "#live .badge")
+    browser.execute_script("window.e2eSamePage = true;")  # gone if the page were loaded again
+
+    simulator.set_job(DEMO.project_id, RUNNING, status=10)
+
+    badge = wait_for_text(browser, "#live .badge", "Completed", seconds=3 * LIVE_POLL_SECONDS)
+    assert "Running" not in badge
+    assert browser.execute_script("return window.e2eSamePage === true;")
+
+
+def test_modelarts_failure_page(browser, live_server, simulator, settings, team_credential):
+    settings.MODELARTS_RETRIES = 0
+    job_id = seed.DEMO_STATUS_JOB_IDS[10]
+    simulator.add_fault("http_500", job_id=job_id)
+
+    open_logged_in(browser, live_server, detail_path(job_id))
+
+    panel = text_of(browser, ".error-panel")
+    assert "ModelArts reported an internal error." in panel
+    assert "ModelArts.0010" in panel
+    assert "Traceback" not in browser.page_source
+    screenshot(browser, "error")
+
+
+def test_switch_to_chinese_keeps_the_page(browser, live_server, team_credential):
+    open_logged_in(browser, live_server, detail_path(RUNNING))
+    assert find(browser, "html").get_attribute("lang") == "en"
+    assert find_all(browser, "header #language-form"), "no language switcher in the header"
+
+    choose(browser, "#language-select", value="zh-hans")
+    click(browser, "#language-submit")
+
+    wait(browser).until(lambda driver: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-hans")
+    wait_for_page(browser, detail_path(RUNNING))
+    screenshot(browser, "detail-zh")
+    assert "作业正在运行中" in text_of(browser, "#live .badge")
+    assert text_of(browser, "#live h1") == "running-with-autostop"
