@@ -105,18 +105,23 @@ def alice_credential(alice) -> Credential:
     return make_credential(alice)
 
 
+def make_simulated_credential(owner, simulator, **fields) -> Credential:
+    """An AK/SK credential for the simulator's demo tenant, its endpoints set as an admin would."""
+    values = {
+        "project_id": DEMO.project_id,
+        "secret": DEMO.secret_key,
+        "access_key": DEMO.access_key,
+        "region": DEMO.region,
+        "modelarts_endpoint": simulator.url,
+        "iam_endpoint": simulator.url,
+    }
+    return make_credential(owner, **{**values, **fields})
+
+
 @pytest.fixture
 def simulated_credential(alice, simulator) -> Credential:
     """Alice's AK/SK credential for the simulator's demo tenant."""
-    return make_credential(
-        alice,
-        project_id=DEMO.project_id,
-        secret=DEMO.secret_key,
-        access_key=DEMO.access_key,
-        region=DEMO.region,
-        modelarts_endpoint=simulator.url,
-        iam_endpoint=simulator.url,
-    )
+    return make_simulated_credential(alice, simulator)
 
 
 def make_job(job_id: int, **fields) -> VisualizationJob:

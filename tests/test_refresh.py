@@ -11,7 +11,7 @@ from django.db import connection
 from jobs import services
 from jobs.models import CachedJob, JobListRefresh
 from simulator.seed import DEMO
-from tests.conftest import PROJECT_A, make_credential, make_job, store_list
+from tests.conftest import PROJECT_A, make_job, make_simulated_credential, store_list
 
 UPSTREAM = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{PROJECT_A}/visualization-jobs"
 
@@ -129,14 +129,7 @@ def test_undecryptable_secret_is_recorded_as_the_refresh_error(alice_credential,
 @pytest.mark.django_db
 def test_command_refreshes_each_credential_and_prints_a_line(simulator, alice, bob):
     for owner in (alice, bob):
-        make_credential(
-            owner,
-            project_id=DEMO.project_id,
-            access_key=DEMO.access_key,
-            secret=DEMO.secret_key,
-            modelarts_endpoint=simulator.url,
-            name=f"{owner.username} demo",
-        )
+        make_simulated_credential(owner, simulator, name=f"{owner.username} demo")
     out = io.StringIO()
 
     call_command("refresh_job_lists", stdout=out)
@@ -149,16 +142,8 @@ def test_command_refreshes_each_credential_and_prints_a_line(simulator, alice, b
 
 @pytest.mark.django_db
 def test_command_filters_and_fails_loudly(simulator, alice, bob):
-    make_credential(
-        alice, project_id=DEMO.project_id, access_key=DEMO.access_key, secret="wrong", modelarts_endpoint=simulator.url
-    )
-    make_credential(
-        bob,
-        project_id=DEMO.project_id,
-        access_key=DEMO.access_key,
-        secret=DEMO.secret_key,
-        modelarts_endpoint=simulator.url,
-    )
+    make_simulated_credential(alice, simulator, secret="wrong")
+    make_simulated_credential(bob, simulator)
     out = io.StringIO()
 
     with pytest.raises(CommandError, match="1 of 1 refresh"):

@@ -12,7 +12,7 @@ from jobs.models import Credential
 from jobs.redaction import RedactSecretsFilter
 from simulator import seed
 from simulator.seed import DEMO, OTHER
-from tests.conftest import make_credential
+from tests.conftest import make_credential, make_simulated_credential
 
 SECRETS = (DEMO.secret_key, OTHER.password)
 
@@ -20,15 +20,7 @@ SECRETS = (DEMO.secret_key, OTHER.password)
 @pytest.fixture
 def stored(alice, simulator):
     """Alice's two credentials against the simulator: AK/SK, and IAM password (which fetches a token)."""
-    aksk = make_credential(
-        alice,
-        project_id=DEMO.project_id,
-        access_key=DEMO.access_key,
-        secret=DEMO.secret_key,
-        modelarts_endpoint=simulator.url,
-        iam_endpoint=simulator.url,
-        name="AK/SK",
-    )
+    aksk = make_simulated_credential(alice, simulator, name="AK/SK")
     iam = make_credential(
         alice,
         project_id=OTHER.project_id,

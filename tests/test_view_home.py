@@ -65,17 +65,7 @@ def test_overview_counts_per_group_and_combined_list(alice_client, alice, alice_
     assert "<td>1</td>" in table  # one running job in each project
 
 
-def test_refresh_all_refreshes_every_project(alice_client, alice, simulator):
-    from simulator.seed import DEMO
-
-    make_credential(
-        alice,
-        project_id=DEMO.project_id,
-        access_key=DEMO.access_key,
-        secret=DEMO.secret_key,
-        modelarts_endpoint=simulator.url,
-    )
-
+def test_refresh_all_refreshes_every_project(alice_client, simulated_credential, simulator):
     response = alice_client.post("/refresh/", {"next": "/?q=tb"}, follow=True)
 
     assert response.redirect_chain == [("/?q=tb", 302)]

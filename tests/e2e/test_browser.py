@@ -14,7 +14,7 @@ from jobs.models import Credential  # noqa: E402
 from jobs.status import STATUSES  # noqa: E402
 from simulator import seed  # noqa: E402
 from simulator.seed import DEMO  # noqa: E402
-from tests.conftest import make_credential  # noqa: E402
+from tests.conftest import make_simulated_credential  # noqa: E402
 from tests.e2e.browser import (  # noqa: E402
     choose,
     click,
@@ -52,16 +52,7 @@ def person(django_user_model):
 @pytest.fixture
 def team_credential(person, simulator) -> Credential:
     """Mei's AK/SK credential for the simulator's demo tenant, as the credential form and an admin leave it."""
-    return make_credential(
-        person,
-        name=TEAM,
-        project_id=DEMO.project_id,
-        secret=DEMO.secret_key,
-        access_key=DEMO.access_key,
-        region=DEMO.region,
-        modelarts_endpoint=simulator.url,
-        iam_endpoint=simulator.url,
-    )
+    return make_simulated_credential(person, simulator, name=TEAM)
 
 
 def open_logged_in(browser, live_server, path: str) -> None:
