@@ -288,3 +288,23 @@ def test_implausible_times_are_a_bad_response(create_time):
 
     with pytest.raises(errors.BadResponse, match="create_time"):
         make_client().get_visualization_job(1)
+
+
+@responses.activate
+def test_text_that_no_database_would_store_is_cleaned():
+    body = '{"job_id": 1, "status": 8, "job_name": "a\\u0000b\\ud800", "schedule": {"k\\u0000": "v\\u0000"}}'
+    responses.get(f"{JOBS_URL}/1", body=body, content_type="application/json")
+    responses.get(
+        f"{JOBS_URL}/2",
+        status=400,
+        body='{"error_code": "X\\u0000", "error_msg": "m\\u0000"}',
+        content_type="application/json",
+    )
+
+    job = make_client().get_visualization_job(1)
+    with pytest.raises(errors.ModelArtsError) as caught:
+        make_client().get_visualization_job(2)
+
+    assert job.job_name == "ab?"
+    assert job.schedule == {"k": "v"}
+    assert (caught.value.code, caught.value.message) == ("X", "m")

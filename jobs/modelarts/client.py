@@ -19,6 +19,7 @@ from .auth import RenewableAuth
 from .errors import BadResponse, ModelArtsError, error_fields, error_for
 from .http import Timeouts, send
 from .signing import build_path, build_query
+from .text import clean, clean_json
 
 INTEGER_TEXT = re.compile(r"\s*-?[0-9]{1,19}\s*\Z")
 SORT_KEYS = ("job_id", "job_name", "job_desc", "create_time", "status")
@@ -200,7 +201,7 @@ def parse_job(item: Any) -> VisualizationJob:
         train_url=_text(item, "train_url"),
         resource_id=_text(item, "resource_id"),
         remaining_duration_ms=_integer(item, "remaining_duration", required=False),
-        schedule=item["schedule"] if isinstance(item.get("schedule"), dict) else None,
+        schedule=clean_json(item["schedule"]) if isinstance(item.get("schedule"), dict) else None,
     )
 
 
@@ -242,7 +243,7 @@ def _text(item: dict[str, Any], field: str) -> str:
         return ""
     if isinstance(value, dict | list):
         raise BadResponse(f"The field '{field}' should be text, got {type(value).__name__}.")
-    return str(value)
+    return clean(str(value))
 
 
 def _short_repr(value: Any) -> str:

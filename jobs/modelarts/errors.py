@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .text import clean
+
 
 def gettext_noop(message: str) -> str:
     """Marks a title or advice for translation; pages translate it when shown (this module has no Django)."""
@@ -187,9 +189,11 @@ def error_fields(body: Mapping[str, Any]) -> tuple[str, str, str]:
     """Code, message and request id from any of the error shapes: ModelArts, API Gateway or IAM."""
     nested = body.get("error")
     if isinstance(nested, Mapping):  # IAM: {"error": {"code": 401, "message": ..., "title": ...}}
-        return str(nested.get("code") or ""), str(nested.get("message") or nested.get("title") or ""), ""
-    message = body.get("error_msg") or body.get("error_message") or ""
-    return str(body.get("error_code") or ""), str(message), str(body.get("request_id") or "")
+        code, message, request_id = nested.get("code"), nested.get("message") or nested.get("title"), ""
+    else:
+        code, message = body.get("error_code"), body.get("error_msg") or body.get("error_message")
+        request_id = body.get("request_id")
+    return clean(str(code or "")), clean(str(message or "")), clean(str(request_id or ""))
 
 
 def error_for(http_status: int, code: str, message: str, request_id: str = "") -> ModelArtsError:
