@@ -1,0 +1,59 @@
+"""Every page has a query budget that does not grow with the data: the same count of queries with a
+little data and with a lot."""
+
+import pytest
+import responses
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jobs.models import ApiToken
+from tests.conftest import PROJECT_A, make_credential, make_job, store_list
+
+pytestmark = pytest.mark.django_db
+
+UPSTREAM = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{PROJECT_A}/visualization-jobs"
+PAGES = {
+    "/": 10,
+    f"/projects/{PROJECT_A}/visualization-jobs/": 10,
+    f"/projects/{PROJECT_A}/visualization-jobs/?q=job&group=succeeded&sort=name&per_page=200": 10,
+    f"/projects/{PROJECT_A}/visualization-jobs/7/": 7,
+    f"/api/projects/{PROJECT_A}/visualization-jobs": 10,
+    f"/api/projects/{PROJECT_A}/visualization-jobs/7": 7,
+    "/credentials/": 6,
+    "/credentials/{pk}/edit/": 6,
+    "/credentials/{pk}/delete/": 6,
+    "/settings/api-tokens/": 6,
+    "/lookup/?project_id=" + PROJECT_A + "&job_id=x": 6,
+}
+
+
+def queries_per_page(client, credential) -> dict[str, int]:
+    counts = {}
+    for path in PAGES:
+        client.get(path.format(pk=credential.pk))  # the session's first touch of the minute is not the page's
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path.format(pk=credential.pk))
+        assert response.status_code in (200, 400), (path, response.status_code)
+        counts[path] = len(captured)
+    return counts
+
+
+@responses.activate
+def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, alice_credential):
+    responses.get(f"{UPSTREAM}/7", json={"job_id": 7, "job_name": "seven", "status": 10})
+    store_list(alice_credential, [make_job(number) for number in range(1, 4)])
+    ApiToken.issue(alice, "one")
+    small = queries_per_page(alice_client, alice_credential)
+
+    for index in range(10):
+        store_list(
+            make_credential(alice, project_id=f"{index + 1:032x}"), [make_job(1000 * index + n) for n in range(50)]
+        )
+    store_list(alice_credential, [make_job(number) for number in range(1, 600)])
+    for number in range(10):
+        ApiToken.issue(alice, f"token {number}")
+    large = queries_per_page(alice_client, alice_credential)
+
+    assert large == small
+    for path, budget in PAGES.items():
+        assert large[path] <= budget, (path, large[path])
