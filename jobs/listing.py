@@ -63,7 +63,8 @@ class ListQueryForm(forms.Form):
     CORRECTABLE = ("sort", "per_page", "page")
 
     def __init__(self, data, *args, **kwargs):
-        if data is not None and not data.get("per_page"):  # show the size in use, so "Apply" keeps it rather than the first choice
+        # Show the size in use, so "Apply" keeps it rather than switching to the first choice.
+        if data is not None and not data.get("per_page"):
             data = data.copy()
             data["per_page"] = str(DEFAULT_PAGE_SIZE)
         super().__init__(data, *args, **kwargs)
