@@ -110,6 +110,10 @@ TEMPLATES = [
 # An empty variable (as left by copying .env.example) means the default, like an unset one.
 SQLITE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or SQLITE_URL)}
+# Keep database connections open between requests (a new PostgreSQL connection per page costs more than
+# the page's queries), checked before reuse so a restarted database costs one retry, not an error page.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from dashboard import __version__
 from .crypto import SecretUnreadable
 from .modelarts import regions
 from .modelarts.auth import IamTokenAuth, RenewableAuth, SignatureAuth
-from .modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob
+from .modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob, new_session
 from .modelarts.errors import InvalidRequest, ModelArtsError
 from .modelarts.http import Timeouts
 from .models import CachedJob, Credential, JobListRefresh
@@ -73,14 +74,28 @@ def _auth(credential: Credential) -> RenewableAuth:
 
 def client_for(credential: Credential) -> ModelArtsClient:
     """Raises crypto.SecretUnreadable when the stored secret cannot be decrypted."""
+    retry = RetryPolicy(attempts=settings.MODELARTS_RETRIES + 1, backoff_seconds=settings.MODELARTS_RETRY_BACKOFF)
     return ModelArtsClient(
         endpoint=modelarts_endpoint(credential),
         project_id=credential.project_id,
         auth=_auth(credential),
         user_agent=USER_AGENT,
         timeouts=_timeouts(),
-        retry=RetryPolicy(attempts=settings.MODELARTS_RETRIES + 1, backoff_seconds=settings.MODELARTS_RETRY_BACKOFF),
+        retry=retry,
+        session=_pooled_session(retry),
     )
+
+
+_pools = threading.local()
+
+
+def _pooled_session(retry: RetryPolicy) -> requests.Session:
+    """One connection pool per thread (requests sessions are not thread-safe), kept across requests, so
+    calls to ModelArts reuse TLS connections instead of opening one per page view."""
+    sessions = _pools.__dict__.setdefault("sessions", {})
+    if retry not in sessions:
+        sessions[retry] = new_session(USER_AGENT, retry)
+    return sessions[retry]
 
 
 @contextmanager

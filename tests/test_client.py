@@ -9,7 +9,7 @@ from responses import matchers
 
 from jobs.modelarts import errors, signing
 from jobs.modelarts.auth import SignatureAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy
+from jobs.modelarts.client import ModelArtsClient, RetryPolicy, new_session
 from jobs.modelarts.http import Timeouts
 
 ENDPOINT = "https://modelarts.cn-north-4.myhuaweicloud.com"
@@ -308,3 +308,15 @@ def test_text_that_no_database_would_store_is_cleaned():
     assert job.job_name == "ab?"
     assert job.schedule == {"k": "v"}
     assert (caught.value.code, caught.value.message) == ("X", "m")
+
+
+@responses.activate
+def test_a_shared_session_keeps_no_cookies_between_tenants():
+    responses.get(f"{JOBS_URL}/1", json=JOB, headers={"Set-Cookie": "tenant=alice; Path=/"})
+    responses.get(f"{JOBS_URL}/2", json=JOB)
+    shared = new_session("ua", RetryPolicy())
+
+    make_client(session=shared).get_visualization_job(1)
+    make_client(session=shared, auth=SignatureAuth("AKBOB000000000000000", "bob-sk")).get_visualization_job(2)
+
+    assert "Cookie" not in responses.calls[1].request.headers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Literal
 
 import requests
@@ -87,17 +88,14 @@ class ModelArtsClient:
         user_agent: str,
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
+        session: requests.Session | None = None,
     ):
+        """``session`` lets callers reuse connections across clients (see ``new_session``)."""
         self.endpoint = endpoint.rstrip("/")
         self.project_id = project_id
         self.auth = auth
         self.timeouts = timeouts
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = user_agent
-        self.session.headers["Content-Type"] = "application/json"
-        adapter = HTTPAdapter(max_retries=retry.as_urllib3())
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = session or new_session(user_agent, retry)
 
     def get_visualization_job(self, job_id: int) -> VisualizationJob:
         body = self._get(["visualization-jobs", str(job_id)], [])
@@ -133,6 +131,19 @@ class ModelArtsClient:
         if response.status_code == 401 and self.auth.renew():
             response = send(self.session, "GET", url, timeouts=self.timeouts, auth=self.auth)
         return parse_body(response)
+
+
+def new_session(user_agent: str, retry: RetryPolicy) -> requests.Session:
+    """A connection pool with the retry policy. It keeps no cookies, so one pool can safely serve every
+    credential: nothing one tenant's answers set is ever sent with another's requests."""
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent
+    session.headers["Content-Type"] = "application/json"
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    adapter = HTTPAdapter(max_retries=retry.as_urllib3())
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def parse_body(response: requests.Response) -> dict[str, Any]:
