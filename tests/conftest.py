@@ -141,6 +141,11 @@ def make_job(job_id: int, **fields) -> VisualizationJob:
     return VisualizationJob(**values)
 
 
+def list_answer(*jobs: dict) -> dict:
+    """A successful list answer from ModelArts with these jobs (all of the project's)."""
+    return {"is_success": True, "job_total_count": len(jobs), "jobs": list(jobs)}
+
+
 def store_list(credential: Credential, jobs: list[VisualizationJob], fetched_at=None) -> JobListRefresh:
     """A cached list as a successful refresh would leave it, without asking anyone."""
     fetched_at = fetched_at or timezone.now()

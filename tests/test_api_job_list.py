@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jobs.models import ApiToken
 from simulator.seed import DEMO
-from tests.conftest import PROJECT_A, PROJECT_B, make_job, store_list
+from tests.conftest import PROJECT_A, PROJECT_B, list_answer, make_job, store_list
 
 pytestmark = pytest.mark.django_db
 
@@ -212,12 +212,7 @@ def test_fresh_list_does_not_call_modelarts(alice_client, jobs):
 def test_stale_list_is_refreshed_first(alice_client, alice_credential):
     store_list(alice_credential, [make_job(1, job_name="old")], fetched_at=timezone.now() - timedelta(minutes=10))
     responses.get(
-        UPSTREAM,
-        json={
-            "is_success": True,
-            "job_total_count": 1,
-            "jobs": [{"job_id": 2, "job_name": "new", "status": 8, "create_time": 1700000000000, "duration": 1000}],
-        },
+        UPSTREAM, json=list_answer({"job_id": 2, "job_name": "new", "status": 8, "create_time": 1700000000000})
     )
 
     response = alice_client.get(LIST_URL)
