@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -71,7 +71,8 @@ def _screen(driver: WebDriver, size: tuple[int, int], mobile: bool) -> None:
 
 
 def wait(driver: WebDriver, seconds: float = WAIT_SECONDS) -> WebDriverWait:
-    return WebDriverWait(driver, seconds)
+    """Conditions are tried again when an element went stale: live regions and page loads replace them."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def find(driver: WebDriver, css: str):
@@ -107,7 +108,13 @@ def choose(driver: WebDriver, css: str, *, label: str = "", value: str = "") -> 
 
 
 def text_of(driver: WebDriver, css: str) -> str:
-    return find(driver, css).text
+    """The element's visible text, read again if live.js replaced the element in the meantime."""
+
+    def visible_text(driver: WebDriver) -> str | bool:
+        element = driver.find_element(By.CSS_SELECTOR, css)
+        return element.is_displayed() and (element.text or " ")  # " ": shown but empty, still an answer
+
+    return wait(driver).until(visible_text).strip()
 
 
 def wait_for_text(driver: WebDriver, css: str, text: str, seconds: float = WAIT_SECONDS) -> str:
