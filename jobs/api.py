@@ -222,10 +222,8 @@ def job_list(request: HttpRequest, project_id: str) -> JsonResponse:
     form = ListQueryForm(request.GET)
     if not form.is_valid():
         return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
-    state = services.list_state(credential)
-    if services.ensure_fresh(credential, state):
-        state = services.list_state(credential)
-    if state is not None and state.fetched_at is None and state.last_error:
+    state = services.fresh_list_states([credential]).get(credential.pk)
+    if state is not None and state.unavailable:
         fields = {"title": state.last_error_title, "advice": state.last_error_advice}
         return _error(502, "list_unavailable", state.last_error, **fields)  # there is no earlier list to show
     query = form.query()

@@ -149,6 +149,11 @@ class JobListRefresh(models.Model):
     def __str__(self) -> str:
         return f"Job list of {self.credential}"
 
+    @property
+    def unavailable(self) -> bool:
+        """Never fetched, and the last try failed: there is no list to show, only the error."""
+        return self.fetched_at is None and bool(self.last_error)
+
 
 class AuditEvent(models.Model):
     """Who did what to which credential, from where, with what outcome. Written by the app, read in the

@@ -239,6 +239,15 @@ def list_state(credential: Credential) -> JobListRefresh | None:
     return JobListRefresh.objects.filter(credential=credential).first()
 
 
+def fresh_list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
+    """Each credential's list state (one query for all), after refreshing the stale lists among them."""
+    states = {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
+    for credential in credentials:
+        if ensure_fresh(credential, states.get(credential.pk)):
+            states[credential.pk] = list_state(credential)
+    return states
+
+
 def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
     return state is None or state.fetched_at is None or now - state.fetched_at > timedelta(seconds=settings.LIST_TTL)
 

@@ -22,7 +22,7 @@ from .crypto import SecretUnreadable
 from .forms import CredentialForm, LookupForm
 from .listing import ListQueryForm
 from .modelarts.errors import ModelArtsError, NotFound
-from .models import CachedJob, Credential, JobListRefresh, validate_project_id
+from .models import CachedJob, Credential, validate_project_id
 from .status import GROUPS
 
 
@@ -54,19 +54,11 @@ def _list_page(request: HttpRequest, template: str, jobs: QuerySet, context: dic
     return render(request, template, {**context, "list_form": form, "query": query, "page": page})
 
 
-def _refresh_if_stale(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
-    states = {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
-    for credential in credentials:
-        if services.ensure_fresh(credential, states.get(credential.pk)):
-            states[credential.pk] = services.list_state(credential)
-    return states
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Overview: every project with counts per status group, and one combined list across projects."""
     credentials = list(request.user.credentials.all())
-    states = _refresh_if_stale(credentials)
+    states = services.fresh_list_states(credentials)
     counts = defaultdict(dict)
     rows = CachedJob.objects.filter(credential__owner=request.user).values_list("credential_id", "status_group")
     for credential_id, group, count in rows.annotate(count=Count("pk")).order_by():
@@ -100,7 +92,7 @@ def project_jobs(request: HttpRequest, project_id: str) -> HttpResponse:
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(request, project_id)
-    state = _refresh_if_stale([credential])[credential.pk]
+    state = services.fresh_list_states([credential]).get(credential.pk)
     credentials = list(request.user.credentials.all())
     context = {
         "credential": credential,
@@ -108,7 +100,7 @@ def project_jobs(request: HttpRequest, project_id: str) -> HttpResponse:
         "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
     }
     response = _list_page(request, "jobs/project.html", credential.cached_jobs.all(), context)
-    if response.status_code == 200 and state is not None and state.fetched_at is None and state.last_error:
+    if response.status_code == 200 and state is not None and state.unavailable:
         response.status_code = 502  # nothing to show at all: the failure is the page
     return response
 

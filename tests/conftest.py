@@ -118,6 +118,19 @@ def make_simulated_credential(owner, simulator, **fields) -> Credential:
     return make_credential(owner, **{**values, **fields})
 
 
+def make_simulated_iam_credential(owner, simulator, tenant=DEMO, **fields) -> Credential:
+    """An IAM-password credential for a simulator tenant (the dashboard fetches tokens for it)."""
+    values = {
+        "auth_kind": Credential.AuthKind.PASSWORD,
+        "access_key": "",
+        "iam_domain": tenant.domain_name,
+        "iam_user": tenant.user_name,
+        "secret": tenant.password,
+        "project_id": tenant.project_id,
+    }
+    return make_simulated_credential(owner, simulator, **{**values, **fields})
+
+
 @pytest.fixture
 def simulated_credential(alice, simulator) -> Credential:
     """Alice's AK/SK credential for the simulator's demo tenant."""

@@ -13,11 +13,10 @@ from jobs.modelarts import errors
 from jobs.modelarts.auth import IamTokenAuth, SignatureAuth
 from jobs.modelarts.client import ModelArtsClient, RetryPolicy
 from jobs.modelarts.http import Timeouts
-from jobs.models import Credential
 from jobs.status import status_for
 from simulator import seed
 from simulator.seed import DEMO, OTHER
-from tests.conftest import make_credential
+from tests.conftest import make_credential, make_simulated_iam_credential
 
 pytestmark = pytest.mark.django_db
 
@@ -235,17 +234,7 @@ def test_detail_page_upstream_faults(alice_client, simulated_credential, simulat
 
 
 def test_detail_page_with_iam_password_credential(alice_client, alice, simulator):
-    make_credential(
-        alice,
-        project_id=DEMO.project_id,
-        auth_kind=Credential.AuthKind.PASSWORD,
-        access_key="",
-        iam_domain=DEMO.domain_name,
-        iam_user=DEMO.user_name,
-        secret=DEMO.password,
-        modelarts_endpoint=simulator.url,
-        iam_endpoint=simulator.url,
-    )
+    make_simulated_iam_credential(alice, simulator)
 
     for _ in range(3):
         path = f"/projects/{DEMO.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB_ID}/"

@@ -12,7 +12,7 @@ from jobs.models import Credential
 from jobs.redaction import RedactSecretsFilter
 from simulator import seed
 from simulator.seed import DEMO, OTHER
-from tests.conftest import make_credential, make_simulated_credential
+from tests.conftest import make_simulated_credential, make_simulated_iam_credential
 
 SECRETS = (DEMO.secret_key, OTHER.password)
 
@@ -21,18 +21,7 @@ SECRETS = (DEMO.secret_key, OTHER.password)
 def stored(alice, simulator):
     """Alice's two credentials against the simulator: AK/SK, and IAM password (which fetches a token)."""
     aksk = make_simulated_credential(alice, simulator, name="AK/SK")
-    iam = make_credential(
-        alice,
-        project_id=OTHER.project_id,
-        auth_kind=Credential.AuthKind.PASSWORD,
-        access_key="",
-        iam_domain=OTHER.domain_name,
-        iam_user=OTHER.user_name,
-        secret=OTHER.password,
-        modelarts_endpoint=simulator.url,
-        iam_endpoint=simulator.url,
-        name="IAM",
-    )
+    iam = make_simulated_iam_credential(alice, simulator, tenant=OTHER, name="IAM")
     return aksk, iam
 
 
