@@ -114,7 +114,17 @@ DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or
 # the page's queries), checked before reuse so a restarted database costs one retry, not an error page.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+CACHES = {
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://"),
+    # Rendered page fragments, keyed by everything they show (templates/jobs/job_detail.html). A memo of
+    # pure rendering, so each process keeps its own: nothing is shared, nothing can go stale.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,6 +167,9 @@ STORAGES = {
 
 # Sessions: cookies only over HTTPS in production, never readable by scripts; a session idle for
 # SESSION_IDLE_MINUTES ends (activity pushes the expiry forward). Django rotates the session key at login.
+# Sessions are stored in the database and read through the shared cache: a page view reads the cache,
+# and a restart of the cache loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG

@@ -32,7 +32,10 @@ def _get_credential_for_user(request: HttpRequest, pk: int) -> Credential:
 
 def _get_project_credential_for_user(request: HttpRequest, project_id: str) -> Credential | None:
     """The viewer's own credential for a project: a shared link opens with the viewer's own keys."""
-    return Credential.objects.filter(owner=request.user, project_id=project_id).first()
+    try:
+        return Credential.objects.get(owner=request.user, project_id=project_id)
+    except Credential.DoesNotExist:
+        return None
 
 
 def _no_credential(request: HttpRequest, project_id: str) -> HttpResponse:

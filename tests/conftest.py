@@ -2,7 +2,7 @@ import socket
 
 import pytest
 import urllib3.util.connection
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -20,12 +20,18 @@ ALICE_SECRET = "alice-SECRET-key-0000000000000000000000"
 
 @pytest.fixture(autouse=True)
 def _isolated(settings):
-    """Each test starts with an empty cache (tokens), without retry back-off sleeps, with fast hashing."""
+    """Each test starts with empty caches (tokens, sessions, rendered fragments), without retry back-off
+    sleeps, with fast hashing."""
     settings.MODELARTS_RETRY_BACKOFF = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -294,3 +294,60 @@ def test_a_job_modelarts_no_longer_knows_shows_its_last_data_as_such(alice_clien
     assert response.status_code == 404
     assert "ModelArts no longer knows this job" in html and "deleted-since" in html
     assert "could not be asked just now" not in html
+
+
+def live_part(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<div id="live"') : html.index("</main>")]
+
+
+def fields_rendered(response) -> bool:
+    return "jobs/_job_fields.html" in [template.name for template in response.templates]
+
+
+@responses.activate
+def test_an_unchanged_answer_is_not_rendered_again(alice_client, alice_credential):
+    responses.get(f"{UPSTREAM}/10086", json=JOB)
+
+    first = alice_client.get(detail_url())
+    second = alice_client.get(detail_url())
+
+    assert fields_rendered(first) and not fields_rendered(second)
+    assert live_part(second) == live_part(first)  # the rest differs: each page has its own CSRF token
+
+
+@responses.activate
+def test_a_changed_answer_is_rendered_afresh(alice_client, alice_credential, settings):
+    settings.DETAIL_CACHE_SECONDS = 0
+    responses.get(f"{UPSTREAM}/10086", json=JOB)
+    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": 10, "job_name": "renamed", "duration": 1000})
+    alice_client.get(detail_url())
+
+    html = alice_client.get(detail_url()).content.decode()
+
+    assert "renamed" in html and "resnet-" not in html
+    assert "Completed" in html and "JOBSTAT_RUNNING" not in html
+
+
+@responses.activate
+def test_reused_fields_follow_the_language_and_the_credential(alice_client, alice_credential):
+    responses.get(f"{UPSTREAM}/10086", json=JOB)
+    english = alice_client.get(detail_url()).content.decode()
+    alice_credential.name = "Renamed project"
+    alice_credential.save()
+
+    chinese = alice_client.get(detail_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "Job ID" in english and "Job ID" not in chinese
+    assert "Renamed project (<code>" in chinese
+
+
+@responses.activate
+def test_cached_rows_are_rendered_each_time(alice_client, alice_credential):
+    """A stored row's running time grows with the clock, so it is never reused."""
+    store_list(alice_credential, [make_job(10086, job_name="cached-name", status=8)])
+    responses.get(f"{UPSTREAM}/10086", status=503, json={"error_code": "APIGW.0201", "error_msg": "Unavailable."})
+
+    responses_seen = [alice_client.get(detail_url()) for _ in range(2)]
+
+    assert all(fields_rendered(response) for response in responses_seen)
