@@ -26,6 +26,7 @@ run: $(VENV)/.installed
 # Production-style serving: gunicorn with WEB_CONCURRENCY workers, static files from whitenoise.
 serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn -c dashboard/gunicorn.py dashboard.wsgi
 

@@ -114,6 +114,13 @@ DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or
 # the page's queries), checked before reuse so a restarted database costs one retry, not an error page.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers and the refresh command share one file: in WAL mode readers go on while a
+    # list refresh writes, and IMMEDIATE transactions make writers queue instead of failing with
+    # "database is locked". synchronous=NORMAL is WAL's usual setting: durable across process crashes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", transaction_mode="IMMEDIATE"
+    )
 CACHES = {
     "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://"),
     # Rendered page fragments, keyed by everything they show (templates/jobs/job_detail.html). A memo of

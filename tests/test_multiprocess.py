@@ -1,5 +1,6 @@
-"""Nothing depends on per-process memory: with two gunicorn workers sharing Redis, IAM tokens, the detail
-cache and the list-refresh lock are shared. Needs Redis on 127.0.0.1:6379 (skipped, visibly, without)."""
+"""Nothing depends on per-process memory: with two gunicorn workers sharing a cache, IAM tokens, the detail
+cache and the list-refresh lock are shared. Both shared caches a deployment may use: Redis (skipped,
+visibly, without Redis on 127.0.0.1:6379), and the database cache of a single host on SQLite."""
 
 import re
 import socket
@@ -25,9 +26,6 @@ def redis_answers() -> bool:
     except OSError:
         return False
     return True
-
-
-pytestmark = pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379")
 
 
 def free_port() -> int:
@@ -61,20 +59,30 @@ def worker_cpu_ticks(master: int) -> dict[int, int]:
     return ticks
 
 
-@pytest.fixture
-def gunicorn(tmp_path, simulator):
+@pytest.fixture(params=["redis", "database"])
+def shared_cache_url(request) -> str:
+    if request.param == "database":
+        return "dbcache://dashboard_cache"
+    if not redis_answers():
+        pytest.skip("needs Redis on 127.0.0.1:6379")
     import redis
 
     redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+    return f"redis://127.0.0.1:6379/{REDIS_DB}"
+
+
+@pytest.fixture
+def gunicorn(tmp_path, simulator, shared_cache_url):
     environment = settings_environment(
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-        CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        CACHE_URL=shared_cache_url,
         MODELARTS_ENDPOINT=simulator.url,
         IAM_ENDPOINT=simulator.url,
         MODELARTS_PASSWORD=DEMO.password,
         DETAIL_CACHE_SECONDS="30",
     )
     manage(environment, "migrate", "--noinput")
+    manage(environment, "createcachetable")
     manage(
         environment,
         "shell",

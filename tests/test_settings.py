@@ -96,3 +96,16 @@ def test_env_example_copied_as_is_still_starts():
     result = load_settings(**variables)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_sqlite_files_are_shared_safely_by_several_processes(tmp_path):
+    """Write-ahead logging (readers go on during a list refresh) and writers that queue for the lock."""
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "print(connection.cursor().execute('PRAGMA journal_mode').fetchone()[0], connection.transaction_mode)"
+    )
+    environment = settings_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]
