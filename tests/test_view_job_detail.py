@@ -1,10 +1,12 @@
 """The detail page: /projects/<project_id>/visualization-jobs/<job_id>/"""
 
 import re
+from pathlib import Path
 
 import pytest
 import requests
 import responses
+from django.utils.autoreload import file_changed
 from django.utils.html import escape
 
 from dashboard import __version__
@@ -351,3 +353,13 @@ def test_cached_rows_are_rendered_each_time(alice_client, alice_credential):
     responses_seen = [alice_client.get(detail_url()) for _ in range(2)]
 
     assert all(fields_rendered(response) for response in responses_seen)
+
+
+@responses.activate
+def test_editing_a_template_in_development_renders_afresh(alice_client, alice_credential):
+    responses.get(f"{UPSTREAM}/10086", json=JOB)
+    alice_client.get(detail_url())
+
+    file_changed.send(sender=None, file_path=Path("templates/jobs/_job_fields.html"))
+
+    assert fields_rendered(alice_client.get(detail_url()))
