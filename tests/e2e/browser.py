@@ -70,9 +70,25 @@ def _screen(driver: WebDriver, size: tuple[int, int], mobile: bool) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
 
+class _Wait(WebDriverWait):
+    """Conditions are tried again when an element went stale: live regions and page loads replace them.
+    Chromium sometimes reports that as an "inspector error" about a node no longer in the document
+    rather than as a stale element; that counts as stale too."""
+
+    def until(self, method, message: str = ""):
+        def tolerant(driver):
+            try:
+                return method(driver)
+            except WebDriverException as error:
+                if "does not belong to the document" in (error.msg or ""):
+                    return False
+                raise
+
+        return super().until(tolerant, message)
+
+
 def wait(driver: WebDriver, seconds: float = WAIT_SECONDS) -> WebDriverWait:
-    """Conditions are tried again when an element went stale: live regions and page loads replace them."""
-    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
+    return _Wait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def find(driver: WebDriver, css: str):
