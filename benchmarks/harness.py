@@ -44,8 +44,8 @@ def answers(port: int) -> bool:
 
 
 def configs(workdir: Path) -> list[Config]:
-    """SQLite with a file cache (shared by the workers, nothing to install), and PostgreSQL with Redis
-    where they answer on loopback."""
+    """SQLite with the database cache (shared by the workers with an atomic add, nothing to install), and
+    PostgreSQL with Redis where they answer on loopback."""
     found = [Config("SQLite + database cache", f"sqlite:///{workdir}/bench.sqlite3", "dbcache://dashboard_cache")]
     if answers(5432) and answers(6379):
         found.append(Config("PostgreSQL + Redis", fresh_postgres_database(), "redis://127.0.0.1:6379/8"))
@@ -105,9 +105,11 @@ def prepare(env: dict[str, str], tenants) -> None:
     a user 'bench' and one AK/SK credential per simulator tenant."""
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
-    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     manage(env, "collectstatic", "--noinput")
-    code = f"from django.contrib.auth.models import User; User.objects.create_user('bench', password='{PASSWORD}')"
+    code = (
+        "from django.core.cache import cache; cache.clear(); "
+        f"from django.contrib.auth.models import User; User.objects.create_user('bench', password='{PASSWORD}')"
+    )
     manage(env, "shell", "-c", code)
     for tenant in tenants:
         manage(
