@@ -1,10 +1,12 @@
-"""Refreshing cached job lists: paging, page-size fallback, atomic replace, coalescing, the cron command."""
+"""Refreshing cached job lists: paging, page-size fallback, atomic replace, coalescing (the shared-cache lock),
+the cron command."""
 
 import io
 import threading
 
 import pytest
 import responses
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -104,6 +106,41 @@ def test_concurrent_refreshes_share_one_upstream_fetch(simulated_credential, sim
     assert sum(result.fetched for result in results) == 1
     assert sum(result.coalesced for result in results) == 5
     assert CachedJob.objects.filter(credential=simulated_credential).count() == 1500
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_lock_is_released_by_its_holder_and_refused_to_others_meanwhile():
+    with services.cache_lock("a-lock", 10) as first:
+        with services.cache_lock("a-lock", 10) as second:
+            assert (first, second) == (True, False)
+        assert cache.get("a-lock") is not None  # the refused caller released nothing
+    assert cache.get("a-lock") is None
+
+
+def test_a_holder_that_ran_past_its_lock_leaves_the_next_holder_alone(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(services.time, "monotonic", clock)
+    with services.cache_lock("a-lock", 10) as acquired:
+        assert acquired
+        cache.delete("a-lock")  # it expired while the holder worked...
+        assert cache.add("a-lock", "another holder", 10)  # ...and someone else took it
+        clock.now += 6  # more than half the lock's lifetime: the holder cannot assume it still owns it
+    assert cache.get("a-lock") == "another holder"
+
+
+def test_a_holder_that_ran_long_still_releases_a_lock_it_owns(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(services.time, "monotonic", clock)
+    with services.cache_lock("a-lock", 10):
+        clock.now += 6
+    assert cache.get("a-lock") is None
 
 
 @pytest.mark.django_db
