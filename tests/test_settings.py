@@ -20,8 +20,9 @@ def settings_environment(**variables) -> dict[str, str]:
     return environment
 
 
-def load_settings(**variables) -> subprocess.CompletedProcess:
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+def load_settings(printing: str = "settings.DEBUG", **variables) -> subprocess.CompletedProcess:
+    """Start Django in a process of its own with ``variables`` and print the expression ``printing``."""
+    code = f"import django; django.setup(); from django.conf import settings; print({printing})"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=settings_environment(**variables), capture_output=True, text=True
     )
