@@ -1,3 +1,4 @@
+import copy
 import hashlib
 import secrets
 
@@ -5,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import F, OrderBy
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,29 @@ class Credential(models.Model):
                 raise ValidationError(missing)
 
 
+class NullsLastIndex(models.Index):
+    """An index whose NULLS LAST orderings SQLite can create too. PostgreSQL needs NULLS LAST said for a
+    descending column to match an ORDER BY ... DESC NULLS LAST; SQLite refuses the words in CREATE INDEX,
+    and needs none: NULL sorts before every value there, so a descending order already ends with them."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().create_sql(model, schema_editor, using, **kwargs)
+        index = copy.copy(self)
+        index.expressions = [_without_nulls_placement(expression) for expression in self.expressions]
+        return super(NullsLastIndex, index).create_sql(model, schema_editor, using, **kwargs)
+
+
+def _without_nulls_placement(expression):
+    if isinstance(expression, OrderBy) and expression.descending and expression.nulls_last:
+        return OrderBy(expression.expression, descending=True)
+    return expression
+
+
+# The list's default order (listing.py): newest first, jobs without a creation time last, then by id.
+NEWEST_FIRST = (F("create_time").desc(nulls_last=True), F("job_id").desc())
+
+
 class CachedJob(models.Model):
     """One job of a project's list as ModelArts last reported it, so list pages never wait on ModelArts."""
 
@@ -116,12 +140,14 @@ class CachedJob(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["credential", "job_id"], name="one_row_per_job")]
+        # The default order straight from an index (overall and within a status group), so the first page
+        # of a long list reads a page of index entries instead of sorting the whole list.
         indexes = [
-            models.Index(fields=["credential", "create_time"], name="cachedjob_created"),
+            NullsLastIndex(F("credential"), *NEWEST_FIRST, name="cachedjob_newest"),
             models.Index(F("credential"), Lower("job_name"), name="cachedjob_name"),
             models.Index(fields=["credential", "status"], name="cachedjob_status"),
             models.Index(fields=["credential", "duration_ms"], name="cachedjob_duration"),
-            models.Index(fields=["credential", "status_group", "create_time"], name="cachedjob_group"),
+            NullsLastIndex(F("credential"), F("status_group"), *NEWEST_FIRST, name="cachedjob_group_newest"),
             models.Index(fields=["credential", "running_since"], name="cachedjob_running_since"),
         ]
 

@@ -1,12 +1,16 @@
 """Every page has a query budget that does not grow with the data: the same count of queries with a
-little data and with a lot."""
+little data and with a lot, and a long list's first page read from an index rather than sorted whole."""
 
 import pytest
 import responses
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from jobs import listing, services
+from jobs.listing import ListQueryForm
 from jobs.models import ApiToken
+from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_credential, make_job, store_list
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +61,22 @@ def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, al
     assert large == small
     for path, budget in PAGES.items():
         assert large[path] <= budget, (path, large[path])
+
+
+@pytest.mark.parametrize("group", ["", "running"])
+def test_the_first_page_of_a_long_list_is_read_in_order_from_an_index(simulated_credential, simulator, group):
+    """Newest first (overall and within a status group) without sorting the whole list: a refresh that
+    grew the list also brings PostgreSQL's statistics up to date, so its planner sees the list's size."""
+    simulator.set_job_count(DEMO.project_id, 3000)
+    services.refresh_job_list(simulated_credential)
+    query = ListQueryForm({"group": group} if group else {})
+    assert query.is_valid(), query.errors
+    jobs = listing.filter_jobs(simulated_credential.cached_jobs.all(), query.query(), timezone.now())
+
+    plan = jobs[:25].explain()
+
+    index = "cachedjob_group_newest" if group else "cachedjob_newest"
+    if connection.vendor == "postgresql":
+        assert f"Index Scan using {index}" in plan and "Sort" not in plan, plan
+    else:
+        assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
