@@ -144,10 +144,12 @@ class CachedJob(models.Model):
         # of a long list reads a page of index entries instead of sorting the whole list.
         indexes = [
             NullsLastIndex(F("credential"), *NEWEST_FIRST, name="cachedjob_newest"),
+            NullsLastIndex(F("credential"), F("status_group"), *NEWEST_FIRST, name="cachedjob_group_newest"),
+            models.Index(fields=["credential", "create_time"], name="cachedjob_created"),  # oldest first
             models.Index(F("credential"), Lower("job_name"), name="cachedjob_name"),
             models.Index(fields=["credential", "status"], name="cachedjob_status"),
             models.Index(fields=["credential", "duration_ms"], name="cachedjob_duration"),
-            NullsLastIndex(F("credential"), F("status_group"), *NEWEST_FIRST, name="cachedjob_group_newest"),
+            models.Index(fields=["credential", "status_group", "create_time"], name="cachedjob_group"),
             models.Index(fields=["credential", "running_since"], name="cachedjob_running_since"),
         ]
 

@@ -7,6 +7,7 @@ for one job, or one project's list, cost one upstream call, across processes whe
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
 import threading
@@ -20,7 +21,7 @@ from typing import TypeVar
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -44,6 +45,7 @@ LOCK_POLL_SECONDS = 0.05
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def _timeouts() -> Timeouts:
@@ -105,7 +107,8 @@ def cache_lock(key: str, seconds: float) -> Iterator[bool]:
 
     A holder done well within the lock's lifetime still owns it and deletes it outright (one round trip
     fewer on every uncached page); one that ran long first checks that the lock is still its own, since it
-    may have expired and been taken by someone else.
+    may have expired and been taken by someone else. A cache that drops keys early (eviction under memory
+    pressure, culling) can break either way into a second holder: the cost is a duplicate upstream call.
     """
     token = secrets.token_hex(8)
     started = time.monotonic()
@@ -333,9 +336,13 @@ def _update_planner_statistics() -> None:
     shrank a lot. Until then the planner misjudges the list's size and may sort all of a long list for its
     first page instead of reading that page from the index in order. Analyzing samples a bounded number
     of rows, so it costs a fraction of the refresh."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {CachedJob._meta.db_table}")
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:  # SKIP_LOCKED: a concurrent refresh's ANALYZE does the same
+            cursor.execute(f"ANALYZE (SKIP_LOCKED) {connection.ops.quote_name(CachedJob._meta.db_table)}")
+    except DatabaseError:  # the list is stored; slower plans until autovacuum are no reason to fail
+        logger.warning("Could not update the planner statistics after a list refresh", exc_info=True)
 
 
 def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFetcher) -> None:

@@ -109,10 +109,12 @@ def test_concurrent_refreshes_share_one_upstream_fetch(simulated_credential, sim
 
 
 class FakeClock:
+    """Stands in for the time module inside services only (the cache client keeps the real one)."""
+
     def __init__(self):
         self.now = 1000.0
 
-    def __call__(self) -> float:
+    def monotonic(self) -> float:
         return self.now
 
 
@@ -126,7 +128,7 @@ def test_a_lock_is_released_by_its_holder_and_refused_to_others_meanwhile():
 
 def test_a_holder_that_ran_past_its_lock_leaves_the_next_holder_alone(monkeypatch):
     clock = FakeClock()
-    monkeypatch.setattr(services.time, "monotonic", clock)
+    monkeypatch.setattr(services, "time", clock)
     with services.cache_lock("a-lock", 10) as acquired:
         assert acquired
         cache.delete("a-lock")  # it expired while the holder worked...
@@ -137,10 +139,23 @@ def test_a_holder_that_ran_past_its_lock_leaves_the_next_holder_alone(monkeypatc
 
 def test_a_holder_that_ran_long_still_releases_a_lock_it_owns(monkeypatch):
     clock = FakeClock()
-    monkeypatch.setattr(services.time, "monotonic", clock)
+    monkeypatch.setattr(services, "time", clock)
     with services.cache_lock("a-lock", 10):
         clock.now += 6
     assert cache.get("a-lock") is None
+
+
+def test_statistics_are_updated_when_a_refresh_changes_a_lists_size_a_lot(simulated_credential, simulator, monkeypatch):
+    updates = []
+    monkeypatch.setattr(services, "_update_planner_statistics", lambda: updates.append(1))
+    simulator.set_job_count(DEMO.project_id, 1500)
+
+    services.refresh_job_list(simulated_credential)  # 0 -> 1500 jobs
+    services.refresh_job_list(simulated_credential)  # the same 1500
+    simulator.set_job_count(DEMO.project_id, 400)
+    services.refresh_job_list(simulated_credential)  # 1500 -> 400
+
+    assert len(updates) == 2
 
 
 @pytest.mark.django_db
