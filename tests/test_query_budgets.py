@@ -63,6 +63,14 @@ def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, al
         assert large[path] <= budget, (path, large[path])
 
 
+@pytest.fixture
+def long_list(simulated_credential, simulator):
+    """A credential whose list of 3,000 jobs was just stored by a refresh."""
+    simulator.set_job_count(DEMO.project_id, 3000)
+    services.refresh_job_list(simulated_credential)
+    return simulated_credential
+
+
 def first_page_plan(credential, **params) -> str:
     query = ListQueryForm(params)
     assert query.is_valid(), query.errors
@@ -70,13 +78,10 @@ def first_page_plan(credential, **params) -> str:
 
 
 @pytest.mark.parametrize("group", ["", "running"])
-def test_the_first_page_of_a_long_list_is_read_in_order_from_an_index(simulated_credential, simulator, group):
+def test_the_first_page_of_a_long_list_is_read_in_order_from_an_index(long_list, group):
     """Newest first (overall and within a status group) without sorting the whole list: a refresh that
     grew the list also brings PostgreSQL's statistics up to date, so its planner sees the list's size."""
-    simulator.set_job_count(DEMO.project_id, 3000)
-    services.refresh_job_list(simulated_credential)
-
-    plan = first_page_plan(simulated_credential, **({"group": group} if group else {}))
+    plan = first_page_plan(long_list, **({"group": group} if group else {}))
 
     index = "cachedjob_group_newest" if group else "cachedjob_newest"
     if connection.vendor == "postgresql":
@@ -85,11 +90,8 @@ def test_the_first_page_of_a_long_list_is_read_in_order_from_an_index(simulated_
         assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
 
 
-def test_oldest_first_reads_the_creation_time_index(simulated_credential, simulator):
-    simulator.set_job_count(DEMO.project_id, 3000)
-    services.refresh_job_list(simulated_credential)
-
-    plan = first_page_plan(simulated_credential, sort="created")
+def test_oldest_first_reads_the_creation_time_index(long_list):
+    plan = first_page_plan(long_list, sort="created")
 
     if connection.vendor == "postgresql":  # in creation-time order from the index; only ties get sorted
         assert "Index Scan using cachedjob_created" in plan and "Presorted Key: create_time" in plan, plan
