@@ -65,3 +65,27 @@ def rotate(token: str) -> str:
             "A stored secret cannot be decrypted with any key in CREDENTIAL_KEYS. "
             "Restore the key it was encrypted with, or enter the secret again."
         ) from exc
+
+
+class EncryptedStore:
+    """A cache whose values are encrypted with the credential keys, for what must not sit readable in a
+    shared cache (IAM tokens: a token is as good as the password for a day). A value no configured key
+    can decrypt any more, after a key was retired, reads as missing, so it is simply fetched again."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def get(self, key: str) -> str | None:
+        ciphertext = self.cache.get(key)
+        if ciphertext is None:
+            return None
+        try:
+            return decrypt(ciphertext, "a cached value")
+        except SecretUnreadable:
+            return None
+
+    def set(self, key: str, value: str, timeout: float) -> None:
+        self.cache.set(key, encrypt(value), timeout)
+
+    def delete(self, key: str) -> None:
+        self.cache.delete(key)

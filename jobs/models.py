@@ -1,5 +1,6 @@
 import copy
 import hashlib
+import json
 import secrets
 
 from django.conf import settings
@@ -28,6 +29,20 @@ def validate_endpoint_url(value: str) -> None:
 
 class Credential(models.Model):
     """One user's way into one ModelArts project. The secret is encrypted and never shown again."""
+
+    # What decides which account a request reaches, where, and with what secret. Whatever the old values
+    # earned (a cached IAM token, cached job details) ends when any of them changes.
+    AUTH_FIELDS = (
+        "auth_kind",
+        "region",
+        "project_id",
+        "access_key",
+        "iam_domain",
+        "iam_user",
+        "secret_ciphertext",
+        "modelarts_endpoint",
+        "iam_endpoint",
+    )
 
     class AuthKind(models.TextChoices):
         AKSK = "aksk", _("Access key and secret key")
@@ -72,6 +87,13 @@ class Credential(models.Model):
     @property
     def has_secret(self) -> bool:
         return bool(self.secret_ciphertext)
+
+    @property
+    def auth_version(self) -> str:
+        """Changes whenever one of AUTH_FIELDS does (a new secret always changes the ciphertext), so cache
+        keys that include it are never read again with other credentials."""
+        values = json.dumps([getattr(self, field) for field in self.AUTH_FIELDS])
+        return hashlib.sha256(values.encode()).hexdigest()[:16]
 
     def set_secret(self, plaintext: str) -> None:
         if not plaintext:

@@ -23,11 +23,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
 from dashboard import __version__
 
-from .crypto import SecretUnreadable
+from .crypto import EncryptedStore, SecretUnreadable
 from .modelarts import regions
 from .modelarts.auth import IamTokenAuth, RenewableAuth, SignatureAuth
 from .modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob, new_session
@@ -63,16 +64,37 @@ def iam_endpoint(credential: Credential) -> str:
 def _auth(credential: Credential) -> RenewableAuth:
     if credential.auth_kind == Credential.AuthKind.AKSK:
         return SignatureAuth(credential.access_key, credential.get_secret())
+    return _token_auth(credential)
+
+
+def _token_auth(credential: Credential) -> IamTokenAuth:
     return IamTokenAuth(
         iam_endpoint=iam_endpoint(credential),
         domain_name=credential.iam_domain,
         user_name=credential.iam_user,
         password=credential.get_secret(),
         project_id=credential.project_id,
-        store=cache,
+        store=EncryptedStore(cache),
+        binding_key=_token_binding_key(),
         timeouts=_timeouts(),
         user_agent=USER_AGENT,
     )
+
+
+def _token_binding_key() -> bytes:
+    """The key that binds a cached IAM token to the password that earned it, derived from SECRET_KEY."""
+    return salted_hmac("jobs.services.iam-token-binding", "iam-token-cache-key").digest()
+
+
+def forget_tokens(credential: Credential) -> None:
+    """Drop the IAM token this credential's stored password earned, so that replacing or deleting the
+    credential ends its use at once (someone else holding the same password would just fetch a new one)."""
+    if credential.auth_kind != Credential.AuthKind.PASSWORD or not credential.has_secret:
+        return
+    try:
+        _token_auth(credential).renew()
+    except SecretUnreadable:  # nothing readable was stored, so no token can have been earned with it
+        pass
 
 
 def client_for(credential: Credential) -> ModelArtsClient:
@@ -171,7 +193,7 @@ def get_job(credential: Credential, job_id: int) -> VisualizationJob:
         return job
 
     wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
-    return _single_flight(f"job-detail:{credential.pk}:{job_id}", fetch, _detail_ttl, wait)
+    return _single_flight(f"job-detail:{credential.pk}:{credential.auth_version}:{job_id}", fetch, _detail_ttl, wait)
 
 
 def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:

@@ -1,5 +1,6 @@
 """IAM token authentication: issue, reuse across clients, renewal before expiry, one retry on a 401."""
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -35,7 +36,7 @@ class DictStore:
         self.values.pop(key, None)
 
 
-def make_auth(store, password="pw-secret"):
+def make_auth(store, password="pw-secret", binding_key=b"binding-key"):
     return IamTokenAuth(
         iam_endpoint=IAM,
         domain_name="acme",
@@ -43,6 +44,7 @@ def make_auth(store, password="pw-secret"):
         password=password,
         project_id=PROJECT,
         store=store,
+        binding_key=binding_key,
         timeouts=Timeouts(1, 1),
         user_agent="test-agent",
         clock=lambda: NOW,
@@ -172,3 +174,42 @@ def test_iam_outage_is_a_service_error():
 
 def test_password_is_not_in_repr():
     assert "pw-secret" not in repr(make_auth(DictStore()))
+
+
+@responses.activate
+def test_a_wrong_password_never_gets_the_token_the_right_one_earned():
+    store = DictStore()
+    add_token("tok-right")
+    responses.get(JOB_URL, json=JOB)
+    make_client(store).get_visualization_job(7)
+    wrong = ModelArtsClient(
+        endpoint=ENDPOINT,
+        project_id=PROJECT,
+        auth=make_auth(store, password="a-wrong-guess"),
+        user_agent="test-agent",
+        retry=RetryPolicy(attempts=1),
+    )
+    responses.post(f"{IAM}/v3/auth/tokens", status=401, json={"error": {"code": 401, "message": "wrong password"}})
+
+    with pytest.raises(errors.AuthenticationFailed):
+        wrong.get_visualization_job(7)
+
+    token_requests = [json.loads(call.request.body) for call in responses.calls if call.request.method == "POST"]
+    assert [body["auth"]["identity"]["password"]["user"]["password"] for body in token_requests] == [
+        "pw-secret",
+        "a-wrong-guess",
+    ]
+    assert list(store.values.values()) == ["tok-right"]
+
+
+def test_the_store_key_is_a_keyed_hash_of_the_identity_and_the_password():
+    store = DictStore()
+    key = make_auth(store).cache_key
+    identity = "\n".join([IAM, "acme", "alice", PROJECT])
+
+    assert key != make_auth(store, password="pw-other").cache_key
+    assert key != make_auth(store, binding_key=b"another-deployment").cache_key  # not guessable without the key
+    assert key == make_auth(store).cache_key
+    for unkeyed in (identity, identity + "\npw-secret", "pw-secret"):
+        assert hashlib.sha256(unkeyed.encode()).hexdigest() not in key
+    assert "pw-secret" not in key and "alice" not in key

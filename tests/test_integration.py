@@ -41,6 +41,7 @@ def token_client(simulator, password=DEMO.password):
         password=password,
         project_id=DEMO.project_id,
         store=cache,
+        binding_key=b"tests",
         timeouts=Timeouts(1, 2),
         user_agent="tests",
     )

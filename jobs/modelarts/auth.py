@@ -8,6 +8,8 @@ never for a signature).
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -47,7 +49,13 @@ class SignatureAuth(AkSkAuth):
 
 
 class IamTokenAuth(requests.auth.AuthBase):
-    """Adds a project-scoped IAM token, obtained with a password and reused until shortly before expiry."""
+    """Adds a project-scoped IAM token, obtained with a password and reused until shortly before expiry.
+
+    Tokens are shared through ``store`` by everyone who holds the same identity *and the same password*:
+    the store key is a keyed hash of both (``binding_key`` comes from the application's secrets). Anyone
+    who merely knows the domain, user and project, with a wrong password, misses the cache and asks IAM,
+    which refuses them; and neither the password nor a hash of it that could be guessed offline is kept.
+    """
 
     def __init__(
         self,
@@ -58,6 +66,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         password: str,
         project_id: str,
         store: TokenStore,
+        binding_key: bytes,
         timeouts: Timeouts,
         user_agent: str,
         clock=lambda: datetime.now(UTC),
@@ -68,6 +77,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         self._password = password
         self.project_id = project_id
         self.store = store
+        self._binding_key = binding_key
         self.timeouts = timeouts
         self.user_agent = user_agent
         self.clock = clock
@@ -78,9 +88,9 @@ class IamTokenAuth(requests.auth.AuthBase):
 
     @property
     def cache_key(self) -> str:
-        """Shared by every process; the password is not part of it, so it never reaches the cache."""
-        identity = "\n".join([self.iam_endpoint, self.domain_name, self.user_name, self.project_id])
-        return "modelarts-token:" + hashlib.sha256(identity.encode()).hexdigest()
+        """The same for every process that holds this identity and password, and for no one else."""
+        bound = json.dumps([self.iam_endpoint, self.domain_name, self.user_name, self.project_id, self._password])
+        return "modelarts-token:" + hmac.new(self._binding_key, bound.encode(), hashlib.sha256).hexdigest()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers[TOKEN_HEADER] = self.token()
