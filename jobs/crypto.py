@@ -15,6 +15,11 @@ class SecretUnreadable(Exception):
     """A stored secret that no configured key can decrypt (a key was dropped too early, or data damaged)."""
 
 
+class SecretMissing(SecretUnreadable):
+    """No secret is stored: it was cleared when an administrator changed where the credential's requests go,
+    so that it is never sent to a host its owner did not choose. The owner enters it again."""
+
+
 def validate_keys(keys: list[str]) -> None:
     for position, key in enumerate(keys, start=1):
         try:

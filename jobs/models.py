@@ -102,6 +102,11 @@ class Credential(models.Model):
 
     def get_secret(self) -> str:
         """The plaintext secret, for the one request that needs it; raises crypto.SecretUnreadable."""
+        if not self.has_secret:
+            raise crypto.SecretMissing(
+                f"No secret is stored for credential '{self.name}' (#{self.pk}): it was cleared when an "
+                "administrator changed the credential's endpoint. Enter the secret again."
+            )
         return crypto.decrypt(self.secret_ciphertext, f"credential '{self.name}' (#{self.pk})")
 
     def clean(self) -> None:

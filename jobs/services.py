@@ -28,7 +28,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from dashboard import __version__
 
-from .crypto import EncryptedStore, SecretUnreadable
+from .crypto import EncryptedStore, SecretMissing, SecretUnreadable
 from .modelarts import regions
 from .modelarts.auth import IamTokenAuth, RenewableAuth, SignatureAuth
 from .modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob, new_session
@@ -248,6 +248,12 @@ class Explanation:
 
 
 def explain(error: ModelArtsError | SecretUnreadable) -> Explanation:
+    if isinstance(error, SecretMissing):
+        return Explanation(
+            gettext_noop("No secret is stored for this credential."),
+            str(error),
+            gettext_noop("Enter the secret again on the credential's page."),
+        )
     if isinstance(error, SecretUnreadable):
         return Explanation(
             gettext_noop("The stored secret cannot be read."),

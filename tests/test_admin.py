@@ -3,7 +3,11 @@
 import pytest
 from django.test import Client
 
-from tests.conftest import ALICE_SECRET
+from jobs.crypto import SecretMissing
+from jobs.models import AuditEvent
+from simulator import seed
+from simulator.server import Simulator
+from tests.conftest import ALICE_SECRET, make_simulated_iam_credential
 
 pytestmark = pytest.mark.django_db
 
@@ -29,27 +33,86 @@ def test_credential_pages_never_show_the_secret(staff_client, alice_credential):
     assert 'name="secret_ciphertext"' not in change.content.decode()
 
 
-def test_admin_can_set_an_endpoint_override_but_it_is_validated(staff_client, alice_credential):
-    form = {
-        "owner": alice_credential.owner.pk,
-        "name": alice_credential.name,
-        "region": "cn-north-4",
-        "project_id": alice_credential.project_id,
-        "auth_kind": "aksk",
-        "access_key": alice_credential.access_key,
-        "modelarts_endpoint": "http://internal.example.com",
-        "iam_endpoint": "",
-    }
+def change_form(credential, **changes) -> dict:
+    """The admin's change form for ``credential`` as a browser would post it, with ``changes``."""
+    fields = ["name", "region", "project_id", "auth_kind", "access_key", "iam_domain", "iam_user"]
+    form = {name: getattr(credential, name) for name in [*fields, "modelarts_endpoint", "iam_endpoint"]}
+    return {**form, **changes}
 
-    response = staff_client.post(f"/admin/jobs/credential/{alice_credential.pk}/change/", form)
+
+def test_admin_can_set_an_endpoint_override_but_it_is_validated(staff_client, alice_credential):
+    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+
+    response = staff_client.post(url, change_form(alice_credential, modelarts_endpoint="http://internal.example.com"))
 
     assert response.status_code == 200
     assert "must use https" in response.content.decode()
-    form["modelarts_endpoint"] = "https://modelarts.hcs.example.com"
-    assert staff_client.post(f"/admin/jobs/credential/{alice_credential.pk}/change/", form).status_code == 302
+    form = change_form(alice_credential, modelarts_endpoint="https://modelarts.hcs.example.com")
+    assert staff_client.post(url, form).status_code == 302
     alice_credential.refresh_from_db()
     assert alice_credential.modelarts_endpoint == "https://modelarts.hcs.example.com"
+
+
+@pytest.mark.parametrize("field", ["modelarts_endpoint", "iam_endpoint"])
+def test_changing_an_endpoint_clears_the_secret_and_is_audited(staff_client, alice_credential, field):
+    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+
+    staff_client.post(url, change_form(alice_credential, **{field: "https://harvest.example.net"}))
+
+    alice_credential.refresh_from_db()
+    assert not alice_credential.has_secret
+    with pytest.raises(SecretMissing, match="administrator changed the credential's endpoint"):
+        alice_credential.get_secret()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREDENTIAL_CHANGED)
+    assert event.username == "root" and f"#{alice_credential.pk}" in event.target
+    assert f"{field} '' -> 'https://harvest.example.net'" in event.detail
+    assert "the stored secret was cleared" in event.detail
+
+
+def test_other_changes_keep_the_secret(staff_client, alice_credential):
+    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+
+    staff_client.post(url, change_form(alice_credential, name="Renamed by staff"))
+
+    alice_credential.refresh_from_db()
+    assert alice_credential.name == "Renamed by staff"
     assert alice_credential.get_secret() == ALICE_SECRET
+    assert not AuditEvent.objects.filter(detail__contains="cleared").exists()
+
+
+def test_the_owner_cannot_be_changed_and_no_secret_can_be_set(staff_client, alice_credential, bob):
+    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+    ciphertext = alice_credential.secret_ciphertext
+
+    form = change_form(alice_credential, owner=bob.pk, secret_ciphertext="forged", secret="typed-in")
+    assert staff_client.post(url, form).status_code == 302
+
+    alice_credential.refresh_from_db()
+    assert alice_credential.owner.username == "alice"
+    assert alice_credential.secret_ciphertext == ciphertext
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_iam_password_never_goes_to_the_new_host(staff_client, alice, alice_client, simulator):
+    """The owner's next page view sends nothing anywhere and says what to do."""
+    credential = make_simulated_iam_credential(alice, simulator)
+    url = f"/admin/jobs/credential/{credential.pk}/change/"
+    elsewhere = Simulator(host="127.0.0.1", port=0)  # the host a staff member would like the password sent to
+    elsewhere.start()
+    try:
+        staff_client.post(url, change_form(credential, iam_endpoint=elsewhere.url))
+        page = alice_client.get(f"/projects/{credential.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB_ID}/")
+        listing = alice_client.get("/credentials/")
+        edit = alice_client.get(f"/credentials/{credential.pk}/edit/")
+    finally:
+        elsewhere.stop()
+
+    assert elsewhere.calls["token"] == 0 and simulator.calls["token"] == 0
+    assert page.status_code == 503
+    assert "No secret is stored for this credential" in page.content.decode()
+    assert "missing: enter it again" in listing.content.decode()
+    assert "it was cleared when an administrator changed" in edit.content.decode()
+    assert "current_password" not in edit.content.decode()  # nothing to replace: the owner just types it
 
 
 def test_non_staff_users_are_sent_to_the_admin_login(alice_client):
