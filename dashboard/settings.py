@@ -74,12 +74,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jobs.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jobs.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "jobs.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -189,6 +191,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 # HTTPS. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO so Django
 # knows the original scheme; SECURE_SSL_REDIRECT=0 leaves redirecting to the proxy.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe without TLS: the health checks answer on plain HTTP too (jobs.middleware).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 _proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
@@ -204,22 +208,37 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name from one client
-# address, that pair is locked out for LOGIN_LOCKOUT_MINUTES. TRUSTED_PROXY_COUNT is how many proxies in
-# front of the app append to X-Forwarded-For; 0 (direct connections) trusts only the socket address.
+# Password throttling (django-axes, jobs/throttle.py), for the login form and every other password check
+# (replacing a stored secret, changing the password): after LOGIN_FAILURE_LIMIT failures for one user name
+# from one client address, or LOGIN_ADDRESS_FAILURE_LIMIT failures for any user names from one address,
+# that pair (or that address) is locked out until LOGIN_LOCKOUT_MINUTES have passed without a failure.
+# TRUSTED_PROXY_COUNT is how many proxies in front of the app append to X-Forwarded-For; 0 (direct
+# connections) trusts only the socket address.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "jobs.throttle.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "jobs.throttle.lockout_response"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Mail, for password reset links: EMAIL_URL such as smtp+tls://user:password@mail.example.com:587. Without
+# it the password reset pages do not exist (nobody could receive the link). Each client address and each
+# typed mail address may ask for PASSWORD_RESET_LIMIT reset mails an hour.
+_email_url = env.str("EMAIL_URL", default="")  # lowercase: not a setting, so never shown with its password
+PASSWORD_RESET_BY_EMAIL = bool(_email_url)
+if PASSWORD_RESET_BY_EMAIL:
+    globals().update(env.email_url_config(_email_url))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
 
 LOGGING = {
     "version": 1,

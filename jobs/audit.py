@@ -51,4 +51,6 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    record(Action.LOGIN_FAILED, request, username=str(credentials.get("username", "")), success=False)
+    """Also a wrong password typed to confirm a change (jobs.throttle): the path tells which form."""
+    username = str(credentials.get("username", ""))
+    record(Action.LOGIN_FAILED, request, username=username, success=False, detail=request.path if request else "")

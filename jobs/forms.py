@@ -1,8 +1,10 @@
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .modelarts.client import MAX_JOB_ID
 from .models import Credential
+from .throttle import confirm_password
 
 
 class CredentialForm(forms.ModelForm):
@@ -39,9 +41,10 @@ class CredentialForm(forms.ModelForm):
             "iam_user": _("IAM user name"),
         }
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, request: HttpRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.owner = owner
+        self.request = request
+        self.instance.owner = request.user
         if self.instance.has_secret:
             self.fields["secret"].help_text = _("A secret is stored. Leave this empty to keep it, or type a new one.")
         else:
@@ -64,10 +67,11 @@ class CredentialForm(forms.ModelForm):
         return cleaned
 
     def _check_current_password(self, password: str) -> None:
-        """Someone at an unlocked screen must not be able to swap the keys a teammate relies on."""
+        """Someone at an unlocked screen must not be able to swap the keys a teammate relies on, nor guess the
+        password here without the login's lockout."""
         if not password:
             self.add_error("current_password", _("Enter your dashboard password to replace the stored secret."))
-        elif not self.instance.owner.check_password(password):
+        elif not confirm_password(self.request, password):
             self.add_error("current_password", _("That is not your dashboard password."))
 
     @property

@@ -1,6 +1,9 @@
 import time
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+from . import health
 
 LAST_SEEN = "_last_seen"
 
@@ -36,3 +39,41 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if now - request.session.get(LAST_SEEN, 0) >= min(60, settings.SESSION_COOKIE_AGE // 10):
                 request.session[LAST_SEEN] = now  # modified: saved with a fresh expiry
+
+
+class NoStoreForSignedInMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user: on a shared computer neither the
+    browser's cache nor its back button shows the pages after logout.
+
+    A response that already forbids storing (the API, the health probes) is left as it is, and without
+    reading the session. Static files never get here: whitenoise answers them earlier.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", "") and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class HealthProbeMiddleware:
+    """Answers /healthz and /readyz before the Host header is checked.
+
+    A load balancer or orchestrator probes an instance by its own address (Kubernetes sends the pod's IP
+    as Host), which ALLOWED_HOSTS rightly refuses for pages. The probes show nothing that depends on the
+    host, so they answer whatever it says; every other path is validated as before. Placed after
+    SecurityMiddleware (whose redirect to HTTPS exempts them through SECURE_REDIRECT_EXEMPT) and before
+    CommonMiddleware, the first to validate the host.
+    """
+
+    PROBES = {"/healthz": health.healthz, "/readyz": health.readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = self.PROBES.get(request.path_info)
+        return probe(request) if probe else self.get_response(request)

@@ -171,14 +171,14 @@ def credential_list(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("secret")
 def credential_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = CredentialForm(request.POST, owner=request.user)
+        form = CredentialForm(request.POST, request=request)
         if form.is_valid():
             credential = form.save()
             audit.record(audit.Action.CREDENTIAL_CREATED, request, target=audit.describe(credential))
             messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
             return redirect("credential-list")
     else:
-        form = CredentialForm(owner=request.user, initial=_prefill(request))
+        form = CredentialForm(request=request, initial=_prefill(request))
     return render(request, "jobs/credential_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -205,7 +205,7 @@ def _prefill(request: HttpRequest) -> dict[str, str]:
 def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
     stored = audit.describe(credential)  # before validation copies the submitted values onto it
-    form = CredentialForm(request.POST if request.method == "POST" else None, instance=credential, owner=request.user)
+    form = CredentialForm(request.POST if request.method == "POST" else None, instance=credential, request=request)
     if request.method == "POST":
         if form.is_valid():
             changes = _describe_changes(form)

@@ -65,6 +65,7 @@ def test_credential_lifecycle(alice_client, alice):
     assert rows == [
         ("credential_created", True, target, ""),
         ("credential_changed", True, target.replace("Vision", "Vision 2"), "name"),
+        ("login_failed", False, "", f"/credentials/{credential.pk}/edit/"),  # counts toward the login lockout
         (
             "credential_changed",
             False,

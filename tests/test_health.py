@@ -1,4 +1,4 @@
-"""/healthz and /readyz: no login, never ModelArts."""
+"""/healthz and /readyz: no login, never ModelArts, plain HTTP and any Host header accepted."""
 
 import pytest
 import responses
@@ -62,3 +62,39 @@ def test_readyz_fails_when_the_cache_does_not_answer(client, monkeypatch):
 
 def test_health_checks_are_get_only(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_answer_on_plain_http_when_everything_else_redirects(client, settings, path):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/"])
+def test_pages_still_redirect_to_https(client, settings, path):
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get(path)
+
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{path}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_answer_a_load_balancer_that_sends_its_own_host(client, settings, path):
+    """Probes come addressed to the instance (its IP as Host); they show nothing that depends on it."""
+    settings.ALLOWED_HOSTS = ["dash.example.com"]
+
+    assert client.get(path, HTTP_HOST="10.0.3.7:8000").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/healthz/"])
+def test_other_paths_still_refuse_hosts_that_are_not_allowed(client, settings, path):
+    settings.ALLOWED_HOSTS = ["dash.example.com"]
+
+    assert client.get(path, HTTP_HOST="10.0.3.7:8000").status_code == 400

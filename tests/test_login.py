@@ -1,10 +1,14 @@
 """Logging in: throttling per user name and client address, session rotation, logout, idle expiry."""
 
+import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +107,60 @@ def test_activity_pushes_the_idle_expiry_forward(alice_client, settings, monkeyp
     alice_client.get("/credentials/")
 
     assert Session.objects.get().expire_date > first_expiry
+
+
+def test_failures_across_many_user_names_lock_the_address(alice, settings):
+    """Four guesses at each of 30 names stay under the per-name limit, but not under the address's."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 30
+    answers = [login(Client(), "wrong", username=f"user{number}").status_code for number in range(30) for _ in range(4)]
+
+    assert answers.index(429) == 29  # the 30th failure from the address locks it
+    assert login(Client(), "alice-login-password").status_code == 429  # every name, even with the right password
+    assert login(Client(), "alice-login-password", address="198.51.100.7").status_code == 302
+
+
+def test_a_login_does_not_clear_the_failures_of_other_names_from_its_address(alice, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    for number in range(3):
+        login(Client(), "wrong", username=f"user{number}")
+    assert login(Client(), "alice-login-password").status_code == 302
+
+    assert login(Client(), "wrong", username="user9").status_code == 429
+
+
+def test_the_lockout_page_says_when_to_try_again(client, alice, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    login(client, "wrong")
+    started = timezone.now()
+    response = login(client, "wrong")
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert 899 <= int(response["Retry-After"]) <= 900  # LOGIN_LOCKOUT_MINUTES after the last failure
+    until = re.search(r'<time datetime="([^"]+)Z"', html).group(1)
+    assert abs(datetime.fromisoformat(until).replace(tzinfo=UTC) - (started + timedelta(minutes=15))).seconds < 5
+    assert "in about 15 minutes" in html
+    assert "locked for logins from your address after 2 failed" in html
+    assert 'href="/accounts/login/"' in html
+
+
+def test_the_lockout_page_of_an_address_lock_says_so(alice, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for number in range(3):
+        response = login(Client(), "wrong", username=f"user{number}")
+
+    assert response.status_code == 429
+    assert "Logins from your address are locked after 3 failed" in response.content.decode()
+
+
+def test_an_address_lock_ends_when_enough_of_its_failures_are_old(alice, settings):
+    """Not when all of them are: the failure that brought the count to the limit decides."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for name, minutes_ago in (("first", 10), ("second", 5)):
+        login(Client(), "wrong", username=name)
+        AccessAttempt.objects.filter(username=name).update(attempt_time=timezone.now() - timedelta(minutes=minutes_ago))
+
+    response = login(Client(), "wrong", username="third")
+
+    assert response.status_code == 429
+    assert 299 <= int(response["Retry-After"]) <= 300  # "first" is 15 minutes old then
