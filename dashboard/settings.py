@@ -61,6 +61,10 @@ LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
 DETAIL_CACHE_SECONDS = env.float("DETAIL_CACHE_SECONDS", default=5)
 DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", default=60)
 
+# Limits that keep one user from costing everyone (see .env.example).
+MAX_CREDENTIALS_PER_USER = env.int("MAX_CREDENTIALS_PER_USER", default=50)
+MAX_API_TOKENS_PER_USER = env.int("MAX_API_TOKENS_PER_USER", default=20)
+
 INSTALLED_APPS = [
     "axes",
     "django.contrib.admin",
