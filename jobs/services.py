@@ -236,9 +236,19 @@ def explain(error: ModelArtsError | SecretUnreadable) -> Explanation:
 
 
 @dataclass(frozen=True)
+class Cooldown:
+    """Why a refresh fetched nothing: the previous one finished less than REFRESH_COOLDOWN_SECONDS ago."""
+
+    failed: bool  # the previous refresh failed (else it fetched the list)
+    seconds_ago: int  # since the previous refresh finished
+    seconds_left: int  # until a new one is possible
+
+
+@dataclass(frozen=True)
 class RefreshResult:
     fetched: bool = False  # this caller fetched the list (successfully or not)
     coalesced: bool = False  # another caller was already refreshing; this one did not call ModelArts
+    cooldown: Cooldown | None = None  # the previous refresh finished moments ago; this one did not call ModelArts
     jobs: int = 0
     upstream_calls: int = 0
     seconds: float = 0.0
@@ -263,7 +273,7 @@ def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
 
 
 def _recently_failed(state: JobListRefresh | None, now: datetime) -> bool:
-    """After a failure, page views leave ModelArts alone for a while; "Refresh now" still tries."""
+    """After a failure, page views leave ModelArts alone for a while; "Refresh now" tries after the cooldown."""
     if state is None or not state.last_error or state.last_error_at is None:
         return False
     return now - state.last_error_at < timedelta(seconds=settings.LIST_RETRY_AFTER_FAILURE)
@@ -281,17 +291,39 @@ def ensure_fresh(credential: Credential, state: JobListRefresh | None) -> Refres
     return refresh_job_list(credential, force=False, wait=not has_list)
 
 
+def cooldown(state: JobListRefresh | None, now: datetime) -> Cooldown | None:
+    """Whether the previous refresh, successful or not, finished too recently for another one.
+
+    A list of thousands of jobs costs one upstream call per page, and a refresh replaces every row: a
+    user pressing "Refresh now" repeatedly, or a script posting it in a loop, would cost ModelArts and the
+    database that much each time for a list that cannot have changed much. So no list is fetched twice
+    within REFRESH_COOLDOWN_SECONDS, whoever asks.
+    """
+    if state is None or state.finished_at is None:
+        return None
+    elapsed = (now - state.finished_at).total_seconds()
+    left = settings.REFRESH_COOLDOWN_SECONDS - elapsed
+    if left <= 0:
+        return None
+    return Cooldown(failed=bool(state.last_error), seconds_ago=max(0, int(elapsed)), seconds_left=math.ceil(left))
+
+
 def refresh_job_list(credential: Credential, *, force: bool = True, wait: bool = True) -> RefreshResult:
     """Fetch the project's whole list and replace the cached rows in one transaction.
 
     Concurrent refreshes of one credential share one upstream fetch: the others wait for it (``wait``)
-    or return at once. A failed refresh keeps the previous list and records the error.
+    or return at once. A failed refresh keeps the previous list and records the error. ``force`` fetches
+    a list that is not stale yet, but not one fetched moments ago (see ``cooldown``).
     """
     lock_key = f"job-list-refresh:{credential.pk}"
     with cache_lock(lock_key, settings.LIST_REFRESH_LOCK_SECONDS) as acquired:
-        if acquired:
-            if not force and not is_stale(list_state(credential), timezone.now()):
+        if acquired:  # decided under the lock, so a refresh that just finished elsewhere counts
+            state, now = list_state(credential), timezone.now()
+            if not force and not is_stale(state, now):
                 return RefreshResult()  # someone refreshed while we were deciding
+            too_soon = cooldown(state, now)
+            if too_soon is not None:
+                return RefreshResult(cooldown=too_soon)
             return _fetch_and_store(credential)
     if wait:
         wait_for_unlock(lock_key, settings.LIST_REFRESH_LOCK_SECONDS)

@@ -1,5 +1,6 @@
 """Refresh cached job lists from cron, so pages rarely wait for ModelArts."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jobs import services
@@ -31,9 +32,19 @@ class Command(BaseCommand):
                 )
             elif result.coalesced:
                 self.stdout.write(f"{label}: refreshed by another process just now")
+            elif result.cooldown:
+                self.stdout.write(f"{label}: skipped, {_describe_cooldown(result.cooldown)}")
             else:
                 self.stdout.write(
                     f"{label}: {result.jobs} jobs in {result.upstream_calls} call(s), {result.seconds:.1f} s"
                 )
         if failures:
             raise CommandError(f"{failures} of {credentials.count()} refresh(es) failed.")
+
+
+def _describe_cooldown(cooldown: services.Cooldown) -> str:
+    previous = "failed" if cooldown.failed else "fetched the list"
+    return (
+        f"the last refresh {previous} {cooldown.seconds_ago} s ago, within REFRESH_COOLDOWN_SECONDS "
+        f"({settings.REFRESH_COOLDOWN_SECONDS} s); possible again in {cooldown.seconds_left} s"
+    )
