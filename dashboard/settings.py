@@ -65,6 +65,10 @@ DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", defau
 # Limits that keep one user from costing everyone (see .env.example).
 MAX_CREDENTIALS_PER_USER = env.int("MAX_CREDENTIALS_PER_USER", default=50)
 MAX_API_TOKENS_PER_USER = env.int("MAX_API_TOKENS_PER_USER", default=20)
+DETAIL_LOOKUP_RATE = env.float("DETAIL_LOOKUP_RATE", default=60)  # per minute
+DETAIL_LOOKUP_BURST = env.int("DETAIL_LOOKUP_BURST", default=30)
+if DETAIL_LOOKUP_RATE <= 0 or DETAIL_LOOKUP_BURST < 1:
+    raise ImproperlyConfigured("DETAIL_LOOKUP_RATE must be above 0 and DETAIL_LOOKUP_BURST at least 1.")
 
 INSTALLED_APPS = [
     "axes",

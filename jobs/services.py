@@ -42,6 +42,7 @@ FALLBACK_PAGE_SIZE = 100  # what older API versions accept
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
 LOCK_POLL_SECONDS = 0.05
+LOOKUP_LOCK_SECONDS = 1  # far longer than the two cache calls made under a detail-lookup bucket's lock
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 
 T = TypeVar("T")
@@ -162,16 +163,74 @@ def _detail_ttl(job: VisualizationJob) -> float:
 def get_job(credential: Credential, job_id: int) -> VisualizationJob:
     """A job's details, shared by every viewer using this credential for a few seconds.
 
-    Raises ModelArtsError, or crypto.SecretUnreadable. A fresh answer also updates the cached list row.
+    Raises ModelArtsError, crypto.SecretUnreadable, or LookupRateLimited when the credential's owner has
+    used up their detail lookups (only a lookup that would call ModelArts counts). A fresh answer also
+    updates the cached list row.
     """
 
     def fetch() -> VisualizationJob:
+        take_detail_lookup(credential.owner_id)
         job = client_for(credential).get_visualization_job(job_id)
         _update_cached_row(credential, job)
         return job
 
     wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
     return _single_flight(f"job-detail:{credential.pk}:{job_id}", fetch, _detail_ttl, wait)
+
+
+# Per-user limit on detail lookups that reach ModelArts
+
+
+class LookupRateLimited(Exception):
+    """The user asked ModelArts for too many job details lately; this lookup was not sent."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many job lookups; try again in {retry_after} s.")
+        self.retry_after = retry_after  # whole seconds until a lookup is possible again
+
+
+def take_detail_lookup(user_id: int) -> None:
+    """Take one lookup from the user's token bucket, or raise LookupRateLimited.
+
+    Job ids are free to make up, so without a bound one user (or one script with their API token) could
+    send ModelArts a request per id as fast as the dashboard answers, on a credential and a quota that may
+    be shared with others. The bucket holds DETAIL_LOOKUP_BURST lookups and refills by DETAIL_LOOKUP_RATE
+    a minute: a person opening pages never meets it, a loop over ids soon does.
+
+    The bucket is one value in the shared cache, (tokens, when), so every worker and host draws from the
+    same one. Reading and writing it is not atomic in Django's cache API, so a short lock (cache.add)
+    makes the read-modify-write one step; it costs three cache round trips more, on a path that is about
+    to wait for ModelArts anyway. The trade-offs, all in the user's favour: a caller that cannot get the
+    lock within LOOKUP_LOCK_SECONDS (a holder died) goes ahead without a token; a cache that loses the
+    value (restart, eviction) hands out a full bucket again; clocks of different hosts that disagree shift
+    the refill by the difference. None of these lets anyone go far beyond the limit for long.
+    """
+    key = f"detail-lookups:{user_id}"
+    deadline = time.monotonic() + LOOKUP_LOCK_SECONDS
+    while True:
+        with cache_lock(f"{key}:lock", LOOKUP_LOCK_SECONDS) as acquired:
+            if acquired:
+                wait = _draw_token(key)
+                break
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(LOCK_POLL_SECONDS)
+    if wait:
+        raise LookupRateLimited(max(1, math.ceil(wait)))
+
+
+def _draw_token(key: str) -> float:
+    """Seconds until a token is available; 0 after taking one. Call with the bucket's lock held."""
+    burst = settings.DETAIL_LOOKUP_BURST
+    per_second = settings.DETAIL_LOOKUP_RATE / 60
+    now = time.time()
+    tokens, then = cache.get(key) or (burst, now)
+    tokens = min(burst, tokens + max(0.0, now - then) * per_second)
+    if tokens < 1:
+        return (1 - tokens) / per_second
+    # A bucket left alone this long is full again, which is what a missing key means.
+    cache.set(key, (tokens - 1, now), timeout=math.ceil(burst / per_second) + 1)
+    return 0.0
 
 
 def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
