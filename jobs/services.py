@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import secrets
 import threading
 import time
@@ -39,6 +40,9 @@ from .status import status_for
 USER_AGENT = f"modelarts-dashboard/{__version__} python-requests/{requests.__version__}"
 LIST_PAGE_SIZE = 1000  # the largest page the list endpoint accepts
 FALLBACK_PAGE_SIZE = 100  # what older API versions accept
+PAGE_SIZE_RETRY_AFTER = timedelta(days=1)  # how long a credential keeps the smaller page once refused
+# ModelArts names the parameter it refuses ("Parameter per_page should be an integer [1,100], not '1000'").
+PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
 LOCK_POLL_SECONDS = 0.05
@@ -394,7 +398,7 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
     state, _ = JobListRefresh.objects.get_or_create(credential=credential)
     state.started_at = timezone.now()
     state.save(update_fields=["started_at"])
-    fetcher = _ListFetcher(credential, state.page_size)
+    fetcher = _ListFetcher(credential, _page_size_for(state, state.started_at))
     try:
         jobs = fetcher.fetch_all()
     except (ModelArtsError, SecretUnreadable) as error:
@@ -413,7 +417,7 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         state.job_count_limit = fetcher.job_count_limit
         state.quotas = fetcher.quotas
         state.upstream_calls = fetcher.calls
-        state.page_size = fetcher.page_size
+        _remember_page_size(state, fetcher, now)
         state.last_error = state.last_error_title = state.last_error_advice = ""
         state.last_error_at = None
         state.save()
@@ -442,7 +446,7 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
     state.last_error_title = error.title[:200]
     state.last_error_advice = error.advice[:500]
     state.upstream_calls = fetcher.calls
-    state.page_size = fetcher.page_size
+    _remember_page_size(state, fetcher, state.finished_at)
     state.save(
         update_fields=[
             "finished_at",
@@ -452,8 +456,27 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
             "last_error_advice",
             "upstream_calls",
             "page_size",
+            "page_size_fell_back_at",
         ]
     )
+
+
+def _page_size_for(state: JobListRefresh, now: datetime) -> int:
+    """The smaller page only for a while after ModelArts refused the larger one: a tenth of the page size
+    is ten times the calls on every refresh, and the refusal may have come from an API version that has
+    been upgraded since, or from a passing fault."""
+    fell_back_at = state.page_size_fell_back_at
+    if fell_back_at is not None and now - fell_back_at < PAGE_SIZE_RETRY_AFTER:
+        return state.page_size
+    return LIST_PAGE_SIZE
+
+
+def _remember_page_size(state: JobListRefresh, fetcher: _ListFetcher, now: datetime) -> None:
+    state.page_size = fetcher.page_size
+    if fetcher.fell_back:
+        state.page_size_fell_back_at = now
+    elif fetcher.page_size == LIST_PAGE_SIZE:
+        state.page_size_fell_back_at = None
 
 
 class _ListFetcher:
@@ -462,6 +485,7 @@ class _ListFetcher:
     def __init__(self, credential: Credential, page_size: int):
         self.credential = credential
         self.page_size = page_size
+        self.fell_back = False  # ModelArts refused page_size, and the fetch went on with FALLBACK_PAGE_SIZE
         self.calls = 0
         self.total = 0
         self.job_count_limit: int | None = None
@@ -482,10 +506,11 @@ class _ListFetcher:
     def _first_page(self, client: ModelArtsClient):
         try:
             first = self._page(client, 1)
-        except InvalidRequest:
-            if self.page_size <= FALLBACK_PAGE_SIZE:
-                raise
+        except InvalidRequest as refusal:
+            if self.page_size <= FALLBACK_PAGE_SIZE or not PAGE_SIZE_REFUSAL.search(refusal.message):
+                raise  # any other invalid parameter would be refused with any page size
             self.page_size = FALLBACK_PAGE_SIZE  # an older API version: remember it for this credential
+            self.fell_back = True
             first = self._page(client, 1)
         self.total, self.job_count_limit, self.quotas = first.total, first.job_count_limit, first.quotas
         return first

@@ -1,4 +1,4 @@
-"""Refreshing cached job lists: paging, page-size fallback, atomic replace, coalescing (the shared-cache lock),
+"""Refreshing cached job lists: paging, atomic replace, coalescing (the shared-cache lock),
 the cron command."""
 
 import io
@@ -38,20 +38,6 @@ def test_2500_jobs_over_several_pages(simulated_credential, simulator):
     state = JobListRefresh.objects.get(credential=simulated_credential)
     assert (state.total, state.upstream_calls, state.page_size) == (2500, 3, 1000)
     assert state.fetched_at is not None and state.last_error == ""
-
-
-@pytest.mark.django_db
-def test_falls_back_to_100_per_page_and_remembers_it(simulated_credential, simulator, settings):
-    settings.REFRESH_COOLDOWN_SECONDS = 0  # two refreshes in a row
-    simulator.set_job_count(DEMO.project_id, 250)
-    simulator.max_per_page = 100
-
-    first = services.refresh_job_list(simulated_credential)
-    second = services.refresh_job_list(simulated_credential)
-
-    assert (first.jobs, first.upstream_calls) == (250, 4)  # the refused 1000, then 3 pages of 100
-    assert (second.jobs, second.upstream_calls) == (250, 3)
-    assert JobListRefresh.objects.get(credential=simulated_credential).page_size == 100
 
 
 @pytest.mark.django_db
