@@ -69,6 +69,11 @@ DETAIL_LOOKUP_RATE = env.float("DETAIL_LOOKUP_RATE", default=60)  # per minute
 DETAIL_LOOKUP_BURST = env.int("DETAIL_LOOKUP_BURST", default=30)
 if DETAIL_LOOKUP_RATE <= 0 or DETAIL_LOOKUP_BURST < 1:
     raise ImproperlyConfigured("DETAIL_LOOKUP_RATE must be above 0 and DETAIL_LOOKUP_BURST at least 1.")
+# Days the audit log, and (shorter) records of failed logins, are kept (jobs/retention.py).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+LOGIN_ATTEMPT_RETENTION_DAYS = env.int("LOGIN_ATTEMPT_RETENTION_DAYS", default=30)
+if AUDIT_RETENTION_DAYS < 1 or LOGIN_ATTEMPT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS and LOGIN_ATTEMPT_RETENTION_DAYS must be at least 1.")
 
 INSTALLED_APPS = [
     "axes",

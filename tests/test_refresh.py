@@ -180,9 +180,10 @@ def test_command_refreshes_each_credential_and_prints_a_line(simulator, alice, b
     call_command("refresh_job_lists", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].startswith(f"alice / alice demo ({DEMO.project_id}): 60 jobs in 1 call(s)")
     assert lines[1].startswith("bob / bob demo")
+    assert lines[2].startswith("Retention: deleted ")  # see test_retention.py
 
 
 @pytest.mark.django_db
