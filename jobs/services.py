@@ -202,12 +202,14 @@ def take_detail_lookup(user_id: int) -> None:
     a minute: a person opening pages never meets it, a loop over ids soon does.
 
     The bucket is one value in the shared cache, (tokens, when), so every worker and host draws from the
-    same one. Reading and writing it is not atomic in Django's cache API, so a short lock (cache.add)
-    makes the read-modify-write one step; it costs three cache round trips more, on a path that is about
-    to wait for ModelArts anyway. The trade-offs, all in the user's favour: a caller that cannot get the
-    lock within LOOKUP_LOCK_SECONDS (a holder died) goes ahead without a token; a cache that loses the
-    value (restart, eviction) hands out a full bucket again; clocks of different hosts that disagree shift
-    the refill by the difference. None of these lets anyone go far beyond the limit for long.
+    same one. Reading and writing it is not atomic in Django's cache API (two workers could both take the
+    last token), so a short lock (cache.add) makes the read-modify-write one step: four cache round trips
+    in all, on a path that is about to wait for ModelArts anyway. An atomic counter (cache.incr) would need
+    one, but counts fixed windows, which let twice the rate through around each window's edge. What the
+    lock trades: a caller that cannot get it within LOOKUP_LOCK_SECONDS (a holder died) goes ahead without
+    a token rather than fail; a cache that loses the value (restart, eviction) hands out a full bucket
+    again; hosts whose clocks disagree refill a little early or late. None of these lets anyone far
+    beyond the limit for long.
     """
     key = f"detail-lookups:{user_id}"
     deadline = time.monotonic() + LOOKUP_LOCK_SECONDS
