@@ -57,9 +57,23 @@ MODELARTS_RETRY_BACKOFF = env.float("MODELARTS_RETRY_BACKOFF", default=0.5)
 LIST_TTL = env.int("LIST_TTL", default=300)
 LIST_RETRY_AFTER_FAILURE = env.int("LIST_RETRY_AFTER_FAILURE", default=30)
 LIST_REFRESH_LOCK_SECONDS = env.int("LIST_REFRESH_LOCK_SECONDS", default=120)
+REFRESH_COOLDOWN_SECONDS = env.int("REFRESH_COOLDOWN_SECONDS", default=30)
 LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
 DETAIL_CACHE_SECONDS = env.float("DETAIL_CACHE_SECONDS", default=5)
 DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", default=60)
+
+# Limits that keep one user from costing everyone (see .env.example).
+MAX_CREDENTIALS_PER_USER = env.int("MAX_CREDENTIALS_PER_USER", default=50)
+MAX_API_TOKENS_PER_USER = env.int("MAX_API_TOKENS_PER_USER", default=20)
+DETAIL_LOOKUP_RATE = env.float("DETAIL_LOOKUP_RATE", default=60)  # per minute
+DETAIL_LOOKUP_BURST = env.int("DETAIL_LOOKUP_BURST", default=30)
+if DETAIL_LOOKUP_RATE <= 0 or DETAIL_LOOKUP_BURST < 1:
+    raise ImproperlyConfigured("DETAIL_LOOKUP_RATE must be above 0 and DETAIL_LOOKUP_BURST at least 1.")
+# Days the audit log, and (shorter) records of failed logins, are kept (jobs/retention.py).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+LOGIN_ATTEMPT_RETENTION_DAYS = env.int("LOGIN_ATTEMPT_RETENTION_DAYS", default=30)
+if AUDIT_RETENTION_DAYS < 1 or LOGIN_ATTEMPT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS and LOGIN_ATTEMPT_RETENTION_DAYS must be at least 1.")
 
 INSTALLED_APPS = [
     "axes",

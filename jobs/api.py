@@ -64,6 +64,16 @@ def _secret_unreadable(error: SecretUnreadable) -> JsonResponse:
     return _error(503, "secret_unreadable", explanation.message, title=explanation.title, advice=explanation.advice)
 
 
+def _rate_limited(limited: services.LookupRateLimited) -> JsonResponse:
+    message = (
+        "Too many lookups of jobs that were not cached: ModelArts is not asked for more of yours just now. "
+        f"Try again in {limited.retry_after} seconds."
+    )
+    response = _error(429, "rate_limited", message, retry_after=limited.retry_after)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 def _upstream_error(error: ModelArtsError) -> JsonResponse:
     """ModelArts' failure with its page status: 404 for a missing job, else 502, 503 or 504."""
     code = "not_found" if isinstance(error, NotFound) else error.code or _kind(error)
@@ -202,6 +212,8 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> JsonRespon
         job = services.get_job(credential, job_id)
     except SecretUnreadable as error:
         return _secret_unreadable(error)
+    except services.LookupRateLimited as limited:
+        return _rate_limited(limited)
     except ModelArtsError as error:
         return _upstream_error(error)
     return JsonResponse({"is_success": True, **job_fields(job)})

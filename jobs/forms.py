@@ -2,6 +2,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .limits import check_room_for_credential
 from .modelarts.client import MAX_JOB_ID
 from .models import Credential
 from .throttle import confirm_password
@@ -59,6 +60,8 @@ class CredentialForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None:  # editing one of the stored credentials is always possible
+            check_room_for_credential(self.instance.owner)
         kind_changed = self.instance.pk and "auth_kind" in self.changed_data
         if not cleaned.get("secret") and (not self.instance.has_secret or kind_changed):
             self.add_error("secret", _("Enter the secret key or password."))

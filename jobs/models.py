@@ -196,6 +196,7 @@ class JobListRefresh(models.Model):
     quotas = models.BigIntegerField(null=True)
     upstream_calls = models.IntegerField(default=0)
     page_size = models.IntegerField(default=1000)  # 100 once ModelArts refused 1000 for this credential
+    page_size_fell_back_at = models.DateTimeField(null=True)  # when it last refused: 1000 is tried a day later
     last_error = models.TextField(blank=True)  # the error code and ModelArts' own words
     last_error_title = models.CharField(max_length=200, blank=True)  # what happened, for people
     last_error_advice = models.CharField(max_length=500, blank=True)  # what to do about it

@@ -81,9 +81,9 @@ ERROR = {
                     "type": "string",
                     "description": (
                         "unauthenticated, not_found, invalid_query, method_not_allowed, secret_unreadable, "
-                        "list_unavailable; for other ModelArts failures its own code (e.g. ModelArts.0108, "
-                        "APIGW.0301) or, when it gave none, the kind of failure (e.g. upstream_timeout, "
-                        "connection_failed, busy, bad_response)."
+                        "list_unavailable, rate_limited; for other ModelArts failures its own code (e.g. "
+                        "ModelArts.0108, APIGW.0301) or, when it gave none, the kind of failure (e.g. "
+                        "upstream_timeout, connection_failed, busy, bad_response)."
                     ),
                 },
                 "message": {"type": "string", "description": "What happened; for ModelArts failures its words."},
@@ -91,6 +91,7 @@ ERROR = {
                 "advice": {"type": "string", "description": "What to do about it."},
                 "request_id": {"type": "string", "description": "ModelArts' request id, for Huawei support."},
                 "modelarts_code": {"type": "string", "description": "ModelArts' error code verbatim, or empty."},
+                "retry_after": {"type": "integer", "description": "For rate_limited: seconds until a new try."},
                 "fields": {
                     "type": "object",
                     "description": "For invalid_query: the errors of each query parameter.",
@@ -195,6 +196,15 @@ SCHEMA = {
                     "200": _json("JobDetail", "The job."),
                     "401": _ref("responses", "Unauthenticated"),
                     "404": _ref("responses", "NotFound"),
+                    "429": {
+                        "description": (
+                            "Too many lookups that needed ModelArts lately (code rate_limited, with retry_after "
+                            "in seconds, also sent as the Retry-After header). Lookups answered from the short "
+                            "cache do not count."
+                        ),
+                        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                        "content": {"application/json": {"schema": _ref("schemas", "Error")}},
+                    },
                     "502": _json("Error", "ModelArts failed or refused (credentials, permissions, errors)."),
                     "503": _json("Error", "ModelArts is busy, or the stored secret cannot be read."),
                     "504": _json("Error", "ModelArts did not answer in time."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import secrets
 import threading
 import time
@@ -40,9 +41,13 @@ from .status import status_for
 USER_AGENT = f"modelarts-dashboard/{__version__} python-requests/{requests.__version__}"
 LIST_PAGE_SIZE = 1000  # the largest page the list endpoint accepts
 FALLBACK_PAGE_SIZE = 100  # what older API versions accept
+PAGE_SIZE_RETRY_AFTER = timedelta(days=1)  # how long a credential keeps the smaller page once refused
+# ModelArts names the parameter it refuses ("Parameter per_page should be an integer [1,100], not '1000'").
+PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
 LOCK_POLL_SECONDS = 0.05
+LOOKUP_LOCK_SECONDS = 1  # far longer than the two cache calls made under a detail-lookup bucket's lock
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 
 T = TypeVar("T")
@@ -184,16 +189,76 @@ def _detail_ttl(job: VisualizationJob) -> float:
 def get_job(credential: Credential, job_id: int) -> VisualizationJob:
     """A job's details, shared by every viewer using this credential for a few seconds.
 
-    Raises ModelArtsError, or crypto.SecretUnreadable. A fresh answer also updates the cached list row.
+    Raises ModelArtsError, crypto.SecretUnreadable, or LookupRateLimited when the credential's owner has
+    used up their detail lookups (only a lookup that would call ModelArts counts). A fresh answer also
+    updates the cached list row.
     """
 
     def fetch() -> VisualizationJob:
+        take_detail_lookup(credential.owner_id)
         job = client_for(credential).get_visualization_job(job_id)
         _update_cached_row(credential, job)
         return job
 
     wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
     return _single_flight(f"job-detail:{credential.pk}:{credential.auth_version}:{job_id}", fetch, _detail_ttl, wait)
+
+
+# Per-user limit on detail lookups that reach ModelArts
+
+
+class LookupRateLimited(Exception):
+    """The user asked ModelArts for too many job details lately; this lookup was not sent."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many job lookups; try again in {retry_after} s.")
+        self.retry_after = retry_after  # whole seconds until a lookup is possible again
+
+
+def take_detail_lookup(user_id: int) -> None:
+    """Take one lookup from the user's token bucket, or raise LookupRateLimited.
+
+    Job ids are free to make up, so without a bound one user (or one script with their API token) could
+    send ModelArts a request per id as fast as the dashboard answers, on a credential and a quota that may
+    be shared with others. The bucket holds DETAIL_LOOKUP_BURST lookups and refills by DETAIL_LOOKUP_RATE
+    a minute: a person opening pages never meets it, a loop over ids soon does.
+
+    The bucket is one value in the shared cache, (tokens, when), so every worker and host draws from the
+    same one. Reading and writing it is not atomic in Django's cache API (two workers could both take the
+    last token), so a short lock (cache.add) makes the read-modify-write one step: four cache round trips
+    in all, on a path that is about to wait for ModelArts anyway. An atomic counter (cache.incr) would need
+    one, but counts fixed windows, which let twice the rate through around each window's edge. What the
+    lock trades: a caller that cannot get it within LOOKUP_LOCK_SECONDS (a holder died) goes ahead without
+    a token rather than fail; a cache that loses the value (restart, eviction) hands out a full bucket
+    again; hosts whose clocks disagree refill a little early or late. None of these lets anyone far
+    beyond the limit for long.
+    """
+    key = f"detail-lookups:{user_id}"
+    deadline = time.monotonic() + LOOKUP_LOCK_SECONDS
+    while True:
+        with cache_lock(f"{key}:lock", LOOKUP_LOCK_SECONDS) as acquired:
+            if acquired:
+                wait = _draw_token(key)
+                break
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(LOCK_POLL_SECONDS)
+    if wait:
+        raise LookupRateLimited(max(1, math.ceil(wait)))
+
+
+def _draw_token(key: str) -> float:
+    """Seconds until a token is available; 0 after taking one. Call with the bucket's lock held."""
+    burst = settings.DETAIL_LOOKUP_BURST
+    per_second = settings.DETAIL_LOOKUP_RATE / 60
+    now = time.time()
+    tokens, then = cache.get(key) or (burst, now)
+    tokens = min(burst, tokens + max(0.0, now - then) * per_second)
+    if tokens < 1:
+        return (1 - tokens) / per_second
+    # A bucket left alone this long is full again, which is what a missing key means.
+    cache.set(key, (tokens - 1, now), timeout=math.ceil(burst / per_second) + 1)
+    return 0.0
 
 
 def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
@@ -264,9 +329,19 @@ def explain(error: ModelArtsError | SecretUnreadable) -> Explanation:
 
 
 @dataclass(frozen=True)
+class Cooldown:
+    """Why a refresh fetched nothing: the previous one finished less than REFRESH_COOLDOWN_SECONDS ago."""
+
+    failed: bool  # the previous refresh failed (else it fetched the list)
+    seconds_ago: int  # since the previous refresh finished
+    seconds_left: int  # until a new one is possible
+
+
+@dataclass(frozen=True)
 class RefreshResult:
     fetched: bool = False  # this caller fetched the list (successfully or not)
     coalesced: bool = False  # another caller was already refreshing; this one did not call ModelArts
+    cooldown: Cooldown | None = None  # the previous refresh finished moments ago; this one did not call ModelArts
     jobs: int = 0
     upstream_calls: int = 0
     seconds: float = 0.0
@@ -291,7 +366,7 @@ def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
 
 
 def _recently_failed(state: JobListRefresh | None, now: datetime) -> bool:
-    """After a failure, page views leave ModelArts alone for a while; "Refresh now" still tries."""
+    """After a failure, page views leave ModelArts alone for a while; "Refresh now" tries after the cooldown."""
     if state is None or not state.last_error or state.last_error_at is None:
         return False
     return now - state.last_error_at < timedelta(seconds=settings.LIST_RETRY_AFTER_FAILURE)
@@ -309,17 +384,39 @@ def ensure_fresh(credential: Credential, state: JobListRefresh | None) -> Refres
     return refresh_job_list(credential, force=False, wait=not has_list)
 
 
+def cooldown(state: JobListRefresh | None, now: datetime) -> Cooldown | None:
+    """Whether the previous refresh, successful or not, finished too recently for another one.
+
+    A list of thousands of jobs costs one upstream call per page, and a refresh replaces every row: a
+    user pressing "Refresh now" repeatedly, or a script posting it in a loop, would cost ModelArts and the
+    database that much each time for a list that cannot have changed much. So no list is fetched twice
+    within REFRESH_COOLDOWN_SECONDS, whoever asks.
+    """
+    if state is None or state.finished_at is None:
+        return None
+    elapsed = (now - state.finished_at).total_seconds()
+    left = settings.REFRESH_COOLDOWN_SECONDS - elapsed
+    if left <= 0:
+        return None
+    return Cooldown(failed=bool(state.last_error), seconds_ago=max(0, int(elapsed)), seconds_left=math.ceil(left))
+
+
 def refresh_job_list(credential: Credential, *, force: bool = True, wait: bool = True) -> RefreshResult:
     """Fetch the project's whole list and replace the cached rows in one transaction.
 
     Concurrent refreshes of one credential share one upstream fetch: the others wait for it (``wait``)
-    or return at once. A failed refresh keeps the previous list and records the error.
+    or return at once. A failed refresh keeps the previous list and records the error. ``force`` fetches
+    a list that is not stale yet, but not one fetched moments ago (see ``cooldown``).
     """
     lock_key = f"job-list-refresh:{credential.pk}"
     with cache_lock(lock_key, settings.LIST_REFRESH_LOCK_SECONDS) as acquired:
-        if acquired:
-            if not force and not is_stale(list_state(credential), timezone.now()):
+        if acquired:  # decided under the lock, so a refresh that just finished elsewhere counts
+            state, now = list_state(credential), timezone.now()
+            if not force and not is_stale(state, now):
                 return RefreshResult()  # someone refreshed while we were deciding
+            too_soon = cooldown(state, now)
+            if too_soon is not None:
+                return RefreshResult(cooldown=too_soon)
             return _fetch_and_store(credential)
     if wait:
         wait_for_unlock(lock_key, settings.LIST_REFRESH_LOCK_SECONDS)
@@ -331,7 +428,7 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
     state, _ = JobListRefresh.objects.get_or_create(credential=credential)
     state.started_at = timezone.now()
     state.save(update_fields=["started_at"])
-    fetcher = _ListFetcher(credential, state.page_size)
+    fetcher = _ListFetcher(credential, _page_size_for(state, state.started_at))
     try:
         jobs = fetcher.fetch_all()
     except (ModelArtsError, SecretUnreadable) as error:
@@ -350,7 +447,7 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         state.job_count_limit = fetcher.job_count_limit
         state.quotas = fetcher.quotas
         state.upstream_calls = fetcher.calls
-        state.page_size = fetcher.page_size
+        _remember_page_size(state, fetcher, now)
         state.last_error = state.last_error_title = state.last_error_advice = ""
         state.last_error_at = None
         state.save()
@@ -379,7 +476,7 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
     state.last_error_title = error.title[:200]
     state.last_error_advice = error.advice[:500]
     state.upstream_calls = fetcher.calls
-    state.page_size = fetcher.page_size
+    _remember_page_size(state, fetcher, state.finished_at)
     state.save(
         update_fields=[
             "finished_at",
@@ -389,8 +486,27 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
             "last_error_advice",
             "upstream_calls",
             "page_size",
+            "page_size_fell_back_at",
         ]
     )
+
+
+def _page_size_for(state: JobListRefresh, now: datetime) -> int:
+    """The smaller page only for a while after ModelArts refused the larger one: a tenth of the page size
+    is ten times the calls on every refresh, and the refusal may have come from an API version that has
+    been upgraded since, or from a passing fault."""
+    fell_back_at = state.page_size_fell_back_at
+    if fell_back_at is not None and now - fell_back_at < PAGE_SIZE_RETRY_AFTER:
+        return state.page_size
+    return LIST_PAGE_SIZE
+
+
+def _remember_page_size(state: JobListRefresh, fetcher: _ListFetcher, now: datetime) -> None:
+    state.page_size = fetcher.page_size
+    if fetcher.fell_back:
+        state.page_size_fell_back_at = now
+    elif fetcher.page_size == LIST_PAGE_SIZE:
+        state.page_size_fell_back_at = None
 
 
 class _ListFetcher:
@@ -399,6 +515,7 @@ class _ListFetcher:
     def __init__(self, credential: Credential, page_size: int):
         self.credential = credential
         self.page_size = page_size
+        self.fell_back = False  # ModelArts refused page_size, and the fetch went on with FALLBACK_PAGE_SIZE
         self.calls = 0
         self.total = 0
         self.job_count_limit: int | None = None
@@ -419,10 +536,11 @@ class _ListFetcher:
     def _first_page(self, client: ModelArtsClient):
         try:
             first = self._page(client, 1)
-        except InvalidRequest:
-            if self.page_size <= FALLBACK_PAGE_SIZE:
-                raise
+        except InvalidRequest as refusal:
+            if self.page_size <= FALLBACK_PAGE_SIZE or not PAGE_SIZE_REFUSAL.search(refusal.message):
+                raise  # any other invalid parameter would be refused with any page size
             self.page_size = FALLBACK_PAGE_SIZE  # an older API version: remember it for this credential
+            self.fell_back = True
             first = self._page(client, 1)
         self.total, self.job_count_limit, self.quotas = first.total, first.job_count_limit, first.quotas
         return first

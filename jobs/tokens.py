@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit
+from .limits import check_room_for_api_token
 from .models import ApiToken
 
 
@@ -25,6 +26,14 @@ class ApiTokenForm(forms.Form):
         help_text=gettext_lazy("What the token is for, e.g. the script or machine that uses it."),
     )
 
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean(self):
+        check_room_for_api_token(self.owner)
+        return super().clean()
+
 
 def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
     return get_object_or_404(ApiToken, pk=pk, owner=request.user)
@@ -35,13 +44,13 @@ def token_list(request: HttpRequest) -> HttpResponse:
     """The list, the form for a new token, and, right after creating one, its only showing."""
     created = plaintext = None
     if request.method == "POST":
-        form = ApiTokenForm(request.POST)
+        form = ApiTokenForm(request.POST, owner=request.user)
         if form.is_valid():
             created, plaintext = ApiToken.issue(request.user, form.cleaned_data["name"])
             audit.record(audit.Action.API_TOKEN_CREATED, request, target=str(created))
-            form = ApiTokenForm()
+            form = ApiTokenForm(owner=request.user)
     else:
-        form = ApiTokenForm()
+        form = ApiTokenForm(owner=request.user)
     context = {
         "tokens": request.user.api_tokens.all(),
         "form": form,

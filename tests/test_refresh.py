@@ -1,14 +1,16 @@
-"""Refreshing cached job lists: paging, page-size fallback, atomic replace, coalescing (the shared-cache lock),
+"""Refreshing cached job lists: paging, atomic replace, coalescing (the shared-cache lock),
 the cron command."""
 
 import io
 import threading
+from datetime import timedelta
 
 import pytest
 import responses
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from jobs import services
 from jobs.models import CachedJob, JobListRefresh
@@ -16,6 +18,7 @@ from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_job, make_simulated_credential, store_list
 
 UPSTREAM = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{PROJECT_A}/visualization-jobs"
+A_MINUTE_AGO = timedelta(minutes=1)  # a list fetched this long ago is fresh, and may be refreshed again
 
 
 def page_of(job_ids, total):
@@ -38,22 +41,9 @@ def test_2500_jobs_over_several_pages(simulated_credential, simulator):
 
 
 @pytest.mark.django_db
-def test_falls_back_to_100_per_page_and_remembers_it(simulated_credential, simulator):
-    simulator.set_job_count(DEMO.project_id, 250)
-    simulator.max_per_page = 100
-
-    first = services.refresh_job_list(simulated_credential)
-    second = services.refresh_job_list(simulated_credential)
-
-    assert (first.jobs, first.upstream_calls) == (250, 4)  # the refused 1000, then 3 pages of 100
-    assert (second.jobs, second.upstream_calls) == (250, 3)
-    assert JobListRefresh.objects.get(credential=simulated_credential).page_size == 100
-
-
-@pytest.mark.django_db
 @responses.activate
 def test_failure_midway_keeps_the_previous_list(alice_credential):
-    store_list(alice_credential, [make_job(1, job_name="previous")])
+    store_list(alice_credential, [make_job(1, job_name="previous")], timezone.now() - A_MINUTE_AGO)
     responses.get(UPSTREAM, json=page_of(range(100, 1100), total=1500))
     responses.get(UPSTREAM, status=500, json={"error_code": "ModelArts.0010", "error_msg": "internal"})
 
@@ -71,7 +61,7 @@ def test_failure_midway_keeps_the_previous_list(alice_credential):
 @pytest.mark.django_db
 @responses.activate
 def test_success_replaces_rows_and_records_quotas(alice_credential):
-    store_list(alice_credential, [make_job(1, job_name="gone")])
+    store_list(alice_credential, [make_job(1, job_name="gone")], timezone.now() - A_MINUTE_AGO)
     responses.get(UPSTREAM, json=page_of([7, 8], total=2))
 
     services.refresh_job_list(alice_credential)
@@ -145,7 +135,10 @@ def test_a_holder_that_ran_long_still_releases_a_lock_it_owns(monkeypatch):
     assert cache.get("a-lock") is None
 
 
-def test_statistics_are_updated_when_a_refresh_changes_a_lists_size_a_lot(simulated_credential, simulator, monkeypatch):
+def test_statistics_are_updated_when_a_refresh_changes_a_lists_size_a_lot(
+    simulated_credential, simulator, monkeypatch, settings
+):
+    settings.REFRESH_COOLDOWN_SECONDS = 0  # three refreshes in a row
     updates = []
     monkeypatch.setattr(services, "_update_planner_statistics", lambda: updates.append(1))
     simulator.set_job_count(DEMO.project_id, 1500)
@@ -187,9 +180,10 @@ def test_command_refreshes_each_credential_and_prints_a_line(simulator, alice, b
     call_command("refresh_job_lists", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].startswith(f"alice / alice demo ({DEMO.project_id}): 60 jobs in 1 call(s)")
     assert lines[1].startswith("bob / bob demo")
+    assert lines[2].startswith("Retention: deleted ")  # see test_retention.py
 
 
 @pytest.mark.django_db

@@ -64,6 +64,9 @@ def test_production_starts_with_its_secrets():
         ({"IAM_ENDPOINT": "ftp://iam.{region}.example.com"}, "IAM_ENDPOINT: "),
         ({"MODELARTS_ENDPOINT": "https://{zone}.example.com"}, "not a valid endpoint template"),
         ({"CREDENTIAL_KEYS": "not-a-key"}, "CREDENTIAL_KEYS entry 1 is not a Fernet key"),
+        ({"DETAIL_LOOKUP_RATE": "0"}, "DETAIL_LOOKUP_RATE must be above 0"),
+        ({"DETAIL_LOOKUP_BURST": "0"}, "DETAIL_LOOKUP_BURST at least 1"),
+        ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS and LOGIN_ATTEMPT_RETENTION_DAYS must be at least 1"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(variables, message):

@@ -48,6 +48,7 @@ def jobs(alice_credential):
             make_job(104, job_name="图像分类", status=11, create_time=created(4), duration_ms=60_000),
             make_job(105, job_name="unknown-one", status=99, create_time=None, duration_ms=None),
         ],
+        fetched_at=timezone.now() - timedelta(minutes=1),  # fresh, and long enough ago to refresh again
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from jobs.limits import check_room_for_credential
 from jobs.modelarts.regions import REGIONS
 from jobs.models import Credential
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown region {options['region']!r}. Known regions: {', '.join(REGIONS)}.")
         credential = Credential.objects.filter(owner=user, project_id=options["project_id"].lower()).first()
         created = credential is None
+        if created:
+            self._check_room(user)
         credential = credential or Credential(owner=user)
         credential.name = options["name"]
         credential.region = options["region"]
@@ -52,6 +55,12 @@ class Command(BaseCommand):
             return get_user_model().objects.get_by_natural_key(username)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"No user named {username!r}.") from exc
+
+    def _check_room(self, user) -> None:
+        try:
+            check_room_for_credential(user)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
 
     def _use_access_key(self, credential: Credential, access_key: str) -> None:
         credential.auth_kind = Credential.AuthKind.AKSK

@@ -1,17 +1,23 @@
-"""Refresh cached job lists from cron, so pages rarely wait for ModelArts."""
+"""Refresh cached job lists from cron, so pages rarely wait for ModelArts; and, on the same schedule, delete
+audit and login records past their retention (jobs/retention.py)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
 
-from jobs import services
+from jobs import retention, services
 from jobs.models import Credential
 
 
 class Command(BaseCommand):
-    help = "Fetch the visualization-job list of every credential (or some) and replace the cached rows."
+    help = (
+        "Fetch the visualization-job list of every credential (or some) and replace the cached rows. "
+        "Without --user or --project, also delete audit and login records past their retention."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--user", help="Only this user's credentials.")
-        parser.add_argument("--project", help="Only credentials for this project id.")
+        parser.add_argument("--user", help="Only this user's credentials (and no retention cleanup).")
+        parser.add_argument("--project", help="Only credentials for this project id (and no retention cleanup).")
 
     def handle(self, *args, **options):
         credentials = Credential.objects.select_related("owner").order_by("owner__username", "name")
@@ -19,6 +25,14 @@ class Command(BaseCommand):
             credentials = credentials.filter(owner__username=options["user"])
         if options["project"]:
             credentials = credentials.filter(project_id=options["project"].lower())
+        failures = self._refresh(credentials)
+        if not (options["user"] or options["project"]):  # a run for some lists only is about those lists
+            self._purge()
+        if failures:
+            raise CommandError(f"{failures} of {credentials.count()} refresh(es) failed.")
+
+    def _refresh(self, credentials: QuerySet) -> int:
+        """Refresh each list, printing a line for each; returns how many failed."""
         failures = 0
         for credential in credentials:
             result = services.refresh_job_list(credential, force=True)
@@ -31,9 +45,22 @@ class Command(BaseCommand):
                 )
             elif result.coalesced:
                 self.stdout.write(f"{label}: refreshed by another process just now")
+            elif result.cooldown:
+                self.stdout.write(f"{label}: skipped, {_describe_cooldown(result.cooldown)}")
             else:
                 self.stdout.write(
                     f"{label}: {result.jobs} jobs in {result.upstream_calls} call(s), {result.seconds:.1f} s"
                 )
-        if failures:
-            raise CommandError(f"{failures} of {credentials.count()} refresh(es) failed.")
+        return failures
+
+    def _purge(self) -> None:
+        deleted = ", ".join(f"{count} {what}" for what, count in retention.purge_old_records())
+        self.stdout.write(f"Retention: deleted {deleted}.")
+
+
+def _describe_cooldown(cooldown: services.Cooldown) -> str:
+    previous = "failed" if cooldown.failed else "fetched the list"
+    return (
+        f"the last refresh {previous} {cooldown.seconds_ago} s ago, within REFRESH_COOLDOWN_SECONDS "
+        f"({settings.REFRESH_COOLDOWN_SECONDS} s); possible again in {cooldown.seconds_left} s"
+    )
