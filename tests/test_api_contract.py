@@ -23,13 +23,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 EXAMPLES_PER_OPERATION = 30
 
 
-def known_values(tmp_path) -> str:
-    """A configuration that mostly asks for the project the token's owner has a credential for, and for
-    jobs that exist, so that most answers are real lists and jobs rather than 404s. The fuzzer keeps
-    these values out of the cases meant to be invalid, which still try any other id."""
+def configuration(tmp_path, token: str) -> str:
+    """The token (in a file, so that no failure message shows it), and known values: most cases ask for
+    the project the token's owner has a credential for and for jobs that exist, so that most answers are
+    real lists and jobs rather than 404s. The fuzzer keeps these values out of the cases meant to be
+    invalid, which still try any other id."""
     config = tmp_path / "schemathesis.toml"
     job_ids = [seed.DEMO_RUNNING_JOB_ID, seed.DEMO_UNICODE_JOB_ID, seed.DEMO_STRING_NUMBERS_JOB_ID]
     config.write_text(
+        f"headers = {{ Authorization = {json.dumps(f'Bearer {token}')} }}\n"
         f"[dictionaries.projects]\nvalues = {json.dumps([DEMO.project_id])}\n"
         f"[dictionaries.jobs]\nvalues = {json.dumps(job_ids)}\n"
         "[parameters]\n"
@@ -41,13 +43,12 @@ def known_values(tmp_path) -> str:
 
 def test_every_answer_keeps_the_published_contract(live_server, simulator, alice, tmp_path):
     make_simulated_credential(alice, simulator)
-    token = ApiToken.issue(alice, "fuzzer")[1]
+    api_token, token = ApiToken.issue(alice, "fuzzer")
 
     result = subprocess.run(
         [
-            *(sys.executable, "-m", "schemathesis.cli", "--no-color", "--config-file", known_values(tmp_path)),
+            *(sys.executable, "-m", "schemathesis.cli", "--no-color", "--config-file", configuration(tmp_path, token)),
             *("run", f"{live_server.url}/api/schema", "--checks", "all", "--mode", "all"),
-            *("--header", f"Authorization: Bearer {token}"),
             *("--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", "1"),
         ],
         cwd=tmp_path,  # its cache of earlier failures, which it would replay first
@@ -57,3 +58,7 @@ def test_every_answer_keeps_the_published_contract(live_server, simulator, alice
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+    # It really read lists and jobs with the token (a fuzzer refused everywhere would pass as well).
+    api_token.refresh_from_db()
+    assert api_token.last_used is not None
+    assert simulator.calls["list"] >= 1 and simulator.calls["detail"] >= 10
