@@ -17,3 +17,7 @@ urlpatterns = [
     path("api/", include("jobs.api_urls")),
     path("", include("jobs.urls")),
 ]
+
+# Every answer under /api/ is JSON, Django's own failures included.
+handler400 = "jobs.api.bad_request"
+handler500 = "jobs.api.server_error"

@@ -14,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from . import listing, services
 from .crypto import SecretUnreadable
-from .listing import ListQueryForm
+from .listing import ApiListQueryForm
 from .modelarts.client import VisualizationJob
 from .modelarts.errors import ModelArtsError, NotFound
 from .models import ApiToken, CachedJob, JobListRefresh
@@ -226,14 +228,15 @@ def job_list(request: HttpRequest, project_id: str) -> JsonResponse:
     """The cached list, refreshed first when stale, with the list page's query parameters.
 
     Unlike the page, which corrects a bad sort or page size and says so, a script gets a 400 for any
-    invalid value: it has nobody to read a notice.
+    invalid value: it has nobody to read a notice. The query is judged before the project, as it depends
+    on nothing else.
     """
+    form = ApiListQueryForm(request.GET)
+    if not form.is_valid():
+        return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(project_id)
-    form = ListQueryForm(request.GET)
-    if not form.is_valid():
-        return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
     state = services.fresh_list_states([credential]).get(credential.pk)
     if state is not None and state.unavailable:
         fields = {"title": state.last_error_title, "advice": state.last_error_advice}
@@ -267,3 +270,31 @@ def openapi_schema(request: HttpRequest) -> JsonResponse:
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any other path under /api/, including ids the URL converters refuse: a JSON 404, not the HTML page."""
     return _error(404, "not_found", "There is no API endpoint at this address.")
+
+
+# Django's own failures (dashboard/urls.py names these handlers): JSON under /api/, the usual pages elsewhere
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _failure(response: JsonResponse) -> JsonResponse:
+    add_never_cache_headers(response)
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refused to read: too many parameters, an unknown Host header and the like."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, TooManyFieldsSent):
+        return _failure(_error(400, "too_many_parameters", "The request has too many parameters."))
+    return _failure(_error(400, "bad_request", "The request could not be read."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected failure, logged with its traceback by Django; the script gets no details."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return _failure(_error(500, "server_error", "Something went wrong on the dashboard's side; it has been logged."))

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
@@ -39,10 +40,19 @@ DEFAULT_PAGE_SIZE = 25
 MAX_SEARCH = 64
 
 
+class SearchField(forms.CharField):
+    """Any text, NUL included: no job name holds a NUL (the databases cannot store one), so such a search
+    finds nothing rather than being refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class ListQueryForm(forms.Form):
     """Validates the query string. Sort and paging mistakes are corrected; unusable filters are a 400."""
 
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH, strip=True)
+    q = SearchField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH, strip=True)
     group = forms.ChoiceField(
         label=gettext_lazy("Status group"), required=False, choices=[("", gettext_lazy("All groups"))]
     )
@@ -103,9 +113,22 @@ class ListQueryForm(forms.Form):
             long_running=bool(cleaned.get("long_running")),
             sort=cleaned.get("sort") or DEFAULT_SORT,
             per_page=cleaned.get("per_page") or DEFAULT_PAGE_SIZE,
-            page=_page_number(cleaned.get("page") or "1"),
+            page=_page_number(str(cleaned.get("page") or 1)),
             notices=notices,
         )
+
+
+class ApiListQueryForm(ListQueryForm):
+    """The list's parameters for scripts, which get a 400 for any value the API description does not allow.
+
+    The page takes any long_running value as yes and any page it cannot read as the first, which suits a
+    person who sees the result; a script would silently get another list than it asked for.
+    """
+
+    long_running = forms.TypedChoiceField(
+        required=False, choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true"
+    )
+    page = forms.IntegerField(required=False, min_value=1)
 
 
 def _page_number(text: str) -> int:
@@ -156,6 +179,8 @@ def long_running_since(now: datetime) -> datetime:
 
 
 def filter_jobs(jobs: QuerySet, query: ListQuery, now: datetime) -> QuerySet:
+    if "\x00" in query.search:
+        return jobs.none()  # no name holds a NUL, and PostgreSQL refuses one in a query
     if query.search:
         match = Q(job_name__icontains=query.search)
         if query.search.isascii() and query.search.isdigit() and int(query.search) <= MAX_JOB_ID:

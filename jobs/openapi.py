@@ -80,10 +80,11 @@ ERROR = {
                 "code": {
                     "type": "string",
                     "description": (
-                        "unauthenticated, not_found, invalid_query, method_not_allowed, secret_unreadable, "
-                        "list_unavailable, rate_limited; for other ModelArts failures its own code (e.g. "
-                        "ModelArts.0108, APIGW.0301) or, when it gave none, the kind of failure (e.g. "
-                        "upstream_timeout, connection_failed, busy, bad_response)."
+                        "unauthenticated, not_found, invalid_query, too_many_parameters, bad_request, "
+                        "method_not_allowed, rate_limited, secret_unreadable, list_unavailable, server_error; "
+                        "for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when "
+                        "it gave none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, "
+                        "bad_response)."
                     ),
                 },
                 "message": {"type": "string", "description": "What happened; for ModelArts failures its words."},
@@ -149,7 +150,7 @@ SCHEMA = {
                     {
                         "name": "long_running",
                         "in": "query",
-                        "description": "Only running jobs that have run longer than the dashboard's threshold.",
+                        "description": "true or false: only running jobs that ran longer than the threshold.",
                         "schema": {"type": "boolean", "default": False},
                     },
                     {
@@ -176,9 +177,14 @@ SCHEMA = {
                 ],
                 "responses": {
                     "200": _json("JobList", "One page of the list."),
-                    "400": _json("Error", "An invalid query parameter (code invalid_query, with fields)."),
+                    "400": _json(
+                        "Error",
+                        "An invalid query parameter (code invalid_query, with fields), or a request the dashboard "
+                        "cannot read (see BadRequest).",
+                    ),
                     "401": _ref("responses", "Unauthenticated"),
                     "404": _ref("responses", "NotFound"),
+                    "500": _ref("responses", "ServerError"),
                     "502": _json("Error", "The list was never fetched and the first fetch failed."),
                 },
             }
@@ -194,6 +200,7 @@ SCHEMA = {
                 "parameters": [_ref("parameters", "ProjectId"), _ref("parameters", "JobId")],
                 "responses": {
                     "200": _json("JobDetail", "The job."),
+                    "400": _ref("responses", "BadRequest"),
                     "401": _ref("responses", "Unauthenticated"),
                     "404": _ref("responses", "NotFound"),
                     "429": {
@@ -202,9 +209,15 @@ SCHEMA = {
                             "in seconds, also sent as the Retry-After header). Lookups answered from the short "
                             "cache do not count."
                         ),
-                        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                        "headers": {
+                            "Retry-After": {
+                                "description": "Seconds to wait.",
+                                "schema": {"type": "integer", "minimum": 1},
+                            }
+                        },
                         "content": {"application/json": {"schema": _ref("schemas", "Error")}},
                     },
+                    "500": _ref("responses", "ServerError"),
                     "502": _json("Error", "ModelArts failed or refused (credentials, permissions, errors)."),
                     "503": _json("Error", "ModelArts is busy, or the stored secret cannot be read."),
                     "504": _json("Error", "ModelArts did not answer in time."),
@@ -248,6 +261,12 @@ SCHEMA = {
                 "content": {"application/json": {"schema": _ref("schemas", "Error")}},
             },
             "NotFound": _json("Error", "No credential of yours for this project, or no such job (code not_found)."),
+            "BadRequest": _json(
+                "Error",
+                "A request the dashboard cannot read: too many query parameters (code too_many_parameters) or, "
+                "e.g., a Host header it does not serve (code bad_request).",
+            ),
+            "ServerError": _json("Error", "An unexpected failure of the dashboard, logged (code server_error)."),
         },
         "schemas": {
             "Job": JOB,

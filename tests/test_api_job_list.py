@@ -170,6 +170,13 @@ def test_an_empty_list_is_one_empty_page(alice_client, alice_credential, fresh):
         ({"group": "sleeping"}, "group"),
         ({"sort": "evil; drop table"}, "sort"),  # the page corrects these; a script is told
         ({"per_page": "1000000"}, "per_page"),
+        ({"page": "0"}, "page"),  # the page shows the first page for these; the description says minimum 1
+        ({"page": "-5"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "1.5"}, "page"),
+        ({"long_running": "yes"}, "long_running"),  # the page takes any value as yes
+        ({"long_running": "1"}, "long_running"),
+        ({"long_running": "on"}, "long_running"),
     ],
 )
 @responses.activate
@@ -182,6 +189,23 @@ def test_invalid_parameters_are_400_with_the_form_errors(alice_client, alice_cre
     assert list(error["fields"]) == [field]
     assert error["fields"][field][0]["message"]
     assert len(responses.calls) == 0  # checked before any refresh
+
+
+def test_the_query_is_judged_before_the_project(bob_client, jobs):
+    """A 400 depends on the query alone, so it says nothing about whose project this is."""
+    response = bob_client.get(LIST_URL, {"page": "0"})
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["page"]
+
+
+@pytest.mark.parametrize("search", ["\x00", "yolo\x00", "\x00103"])
+def test_a_search_with_nul_finds_nothing(alice_client, jobs, search):
+    """The description allows any string; no job name can hold a NUL, so nothing matches."""
+    response = alice_client.get(LIST_URL, {"q": search})
+
+    assert response.status_code == 200
+    assert (response.json()["jobs"], response.json()["total"]) == ([], 0)
 
 
 def test_query_count_does_not_grow_with_the_list(alice, alice_credential, fresh):

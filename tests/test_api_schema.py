@@ -6,6 +6,7 @@ import pytest
 import responses
 from django.test import Client
 
+from jobs import services
 from jobs.listing import ListQueryForm
 from tests.conftest import PROJECT_A, make_job, store_list
 
@@ -160,6 +161,21 @@ def test_real_answers_match_the_description(schema, alice_client, alice_credenti
         check(schema, response.json(), response_schema(schema, path, status))
     unauthenticated = Client().get(f"/api/projects/{PROJECT_A}/visualization-jobs")
     check(schema, unauthenticated.json(), response_schema(schema, LIST_PATH, 401))
+
+
+def test_django_failures_match_the_description(schema, alice, alice_credential, settings, monkeypatch):
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    monkeypatch.setattr(services, "get_job", lambda *args: 1 / 0)
+    too_many = {f"p{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    answers = [
+        (LIST_PATH, 400, client.get(f"/api/projects/{PROJECT_A}/visualization-jobs", too_many)),
+        (DETAIL_PATH, 400, client.get(f"/api/projects/{PROJECT_A}/visualization-jobs/1", headers={"Host": "x.test"})),
+        (DETAIL_PATH, 500, client.get(f"/api/projects/{PROJECT_A}/visualization-jobs/1")),
+    ]
+    for path, status, response in answers:
+        assert response.status_code == status
+        check(schema, response.json(), response_schema(schema, path, status))
 
 
 def test_only_get(client):

@@ -83,6 +83,9 @@ def test_shows_the_cached_rows_newest_first(alice_client, jobs):
         ({"status": "10"}, ["yolo"]),
         ({"status": "99"}, ["unknown-one"]),
         ({"long_running": "1"}, ["ResNet-TB"]),
+        ({"long_running": "on"}, ["ResNet-TB"]),  # the checkbox
+        ({"long_running": "yes"}, ["ResNet-TB"]),  # the page stays lenient; the API is strict
+        ({"q": "yolo\x00"}, []),  # no name holds a NUL: found nothing, not refused
         ({"sort": "name"}, ["bert-viz", "ResNet-TB", "unknown-one", "yolo", "图像分类"]),
         ({"sort": "created"}, ["ResNet-TB", "bert-viz", "yolo", "图像分类", "unknown-one"]),
         ({"sort": "-duration"}, ["ResNet-TB", "yolo", "bert-viz", "图像分类", "unknown-one"]),
