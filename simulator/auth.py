@@ -1,8 +1,9 @@
 """The API gateway's credential checks and IAM's password login, as strict as the real ones.
 
 The signature is verified from the request exactly as received (raw path, raw query, received headers,
-body bytes) with the project's own signing functions, so a client that signs one request and sends
-another is refused here as it would be by the real gateway.
+body bytes) by ``simulator.signature``, the gateway's rules written independently of the dashboard's signer,
+so a client that signs one request and sends another, or builds the canonical request wrongly, is refused
+here as it would be by the real gateway.
 
 Refusals (gateway errors carry ``request_id``; ModelArts errors carry ``is_success: false``):
 
@@ -26,8 +27,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from jobs.modelarts.signing import DATE_FORMAT, DATE_HEADER, canonical_request, parse_authorization, signature
 from simulator.seed import Tenant
+from simulator.signature import (
+    DATE_FORMAT,
+    DATE_HEADER,
+    Authorization,
+    canonical_request,
+    expected_signature,
+    parse_authorization,
+)
 from simulator.wire import Reply, Request, gateway_error, iam_error, json_reply, modelarts_error
 
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
@@ -97,26 +105,25 @@ def _check_token(request: Request, issued: IssuedToken | None, now: float) -> st
     return issued.project_id
 
 
-def _check_signature(request: Request, fields: dict[str, str], tenants: Iterable[Tenant], now: float) -> str | Reply:
-    signed_headers = fields["SignedHeaders"].split(";")
-    refusal = _check_signed_headers(request, signed_headers) or _check_date(request, now)
+def _check_signature(request: Request, fields: Authorization, tenants: Iterable[Tenant], now: float) -> str | Reply:
+    refusal = _check_signed_headers(request, fields.signed_headers) or _check_date(request, now)
     if refusal is not None:
         return refusal
-    tenant = next((tenant for tenant in tenants if tenant.access_key == fields["Access"]), None)
+    tenant = next((tenant for tenant in tenants if tenant.access_key == fields.access_key), None)
     if tenant is None:
         return _refused(request, "access key not found")
     canonical = canonical_request(
-        request.method, request.raw_path, request.raw_query, request.headers, signed_headers, request.body
+        request.method, request.raw_path, request.raw_query, request.headers, fields.signed_headers, request.body
     )
-    expected = signature(tenant.secret_key, request.headers[DATE_HEADER.lower()], canonical)
-    if not hmac.compare_digest(expected.encode(), fields["Signature"].encode()):
+    expected = expected_signature(tenant.secret_key, request.headers[DATE_HEADER], canonical)
+    if not hmac.compare_digest(expected.encode(), fields.signature.encode("utf-8", "surrogateescape")):
         return _refused(request, "verify aksk signature fail")
     return tenant.project_id
 
 
-def _check_signed_headers(request: Request, signed_headers: list[str]) -> Reply | None:
+def _check_signed_headers(request: Request, signed_headers: tuple[str, ...]) -> Reply | None:
     """Host and date must be signed (else a signature could be replayed elsewhere or later)."""
-    if "host" not in signed_headers or DATE_HEADER.lower() not in signed_headers:
+    if "host" not in signed_headers or DATE_HEADER not in signed_headers:
         return _refused(request, "host and x-sdk-date must be signed")
     missing = [name for name in signed_headers if name not in request.headers]
     if missing:
@@ -126,7 +133,7 @@ def _check_signed_headers(request: Request, signed_headers: list[str]) -> Reply 
 
 def _check_date(request: Request, now: float) -> Reply | None:
     try:
-        sdk_date = datetime.strptime(request.headers[DATE_HEADER.lower()], DATE_FORMAT).replace(tzinfo=UTC)
+        sdk_date = datetime.strptime(request.headers[DATE_HEADER], DATE_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return _refused(request, "X-Sdk-Date is not in the format YYYYMMDDTHHMMSSZ")
     if abs(sdk_date.timestamp() - now) > MAX_CLOCK_SKEW_SECONDS:

@@ -34,6 +34,7 @@ from simulator.wire import Reply, Request, gateway_error, modelarts_error
 TOKEN_PATH = "/v3/auth/tokens"
 CONTROL_PREFIX = "/_simulator/"
 API_PATH = re.compile(r"/v1/(?P<project_id>[^/]+)/visualization-jobs(?:/(?P<job_id>[^/]+))?")
+MAX_BODY_BYTES = 12 * 1024 * 1024  # a bound, so a bogus Content-Length cannot make the simulator allocate gigabytes
 SHUTDOWN_POLL_SECONDS = 0.05  # how soon stop() takes effect; tests start and stop simulators often
 NO_SUCH_API = "The API does not exist or has not been published in the environment"
 
@@ -249,6 +250,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self) -> None:
         request = self._read_request()
+        if request is None:
+            return
         try:
             reply = self.server.simulator.handle(request)
         except Exception:
@@ -266,12 +269,42 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
-    def _read_request(self) -> Request:
+    def _read_request(self) -> Request | None:
+        """The request as received, or None if it was refused (or abandoned) before its body could be read.
+
+        The body is exactly the Content-Length bytes after the headers: those are the bytes the signature
+        covers, and reading neither more nor fewer keeps the next request on a kept-alive connection intact.
+        """
+        length = self._body_length()
+        if length is None:
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client hung up mid-body: there is no request to answer
+            self.close_connection = True
+            return None
         raw_path, _, raw_query = self.path.partition("?")
-        length = self.headers.get("Content-Length", "")
-        body = self.rfile.read(int(length)) if length.isdigit() else b""
-        headers = {name.lower(): value for name, value in self.headers.items()}
+        headers = {name.lower(): _as_utf8(value) for name, value in self.headers.items()}
         return Request(self.command, raw_path, raw_query, headers, body, uuid.uuid4().hex)
+
+    def _body_length(self) -> int | None:
+        """Content-Length, 0 without one; None after refusing a body whose end cannot be found.
+
+        A refusal closes the connection, since whatever follows on it could be the rest of the body.
+        """
+        if "Transfer-Encoding" in self.headers:
+            self.send_error(501, "Transfer-Encoding is not supported; send a Content-Length")
+            return None
+        lengths = set(self.headers.get_all("Content-Length", []))
+        if not lengths:
+            return 0
+        length = lengths.pop()
+        if lengths or not (length.isascii() and length.isdigit()):
+            self.send_error(400, "Invalid Content-Length")
+            return None
+        if int(length) > MAX_BODY_BYTES:
+            self.send_error(413, f"The body may have at most {MAX_BODY_BYTES} bytes")
+            return None
+        return int(length)
 
     def _reset_connection(self) -> None:
         """Hang up without a word: linger 0 makes the close send a TCP reset."""
@@ -281,3 +314,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
+
+
+def _as_utf8(header_value: str) -> str:
+    """A header value read as UTF-8, as the gateway reads it (http.server decodes the bytes as Latin-1).
+
+    Bytes that are not UTF-8 become surrogates, so the signature check still hashes the very bytes received.
+    """
+    return header_value.encode("latin-1").decode("utf-8", "surrogateescape")

@@ -1,9 +1,9 @@
 """AK/SK request signing for Huawei Cloud API Gateway (scheme ``SDK-HMAC-SHA256``).
 
-The canonical request is computed from the request as it goes on the wire (the final, percent-encoded URL
-and the headers actually sent), so the request that is sent is by construction the request that was
-signed. The simulator verifies incoming requests with the same functions, reading them from what it
-received, so any drift between what the client signs and what it sends shows up as a refused signature.
+The canonical request is computed from the request as it goes on the wire (the final, percent-encoded URL,
+the headers actually sent and the body's bytes), so the request that is sent is by construction the request
+that was signed. The simulator checks signatures with its own implementation of the gateway's rules, so a
+mistake here shows up there as a refused signature rather than being repeated on both sides.
 """
 
 from __future__ import annotations
@@ -20,9 +20,20 @@ ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
-# Hop-by-hop headers may be rewritten by any proxy on the way, so they are never signed.
+# Hop-by-hop headers may be rewritten by any proxy on the way, so they are never signed. Nor is the body's
+# length: the body's digest already covers it, and Huawei's own signer leaves it out (its vectors sign a POST
+# with content-type;host;x-sdk-date only).
 UNSIGNED_HEADERS = frozenset(
-    {"connection", "keep-alive", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"}
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "content-length",
+    }
 )
 
 
