@@ -72,6 +72,7 @@ def _auth(credential: Credential) -> RenewableAuth:
         store=cache,
         timeouts=_timeouts(),
         user_agent=USER_AGENT,
+        max_response_bytes=settings.MODELARTS_MAX_RESPONSE_BYTES,
     )
 
 
@@ -86,6 +87,7 @@ def client_for(credential: Credential) -> ModelArtsClient:
         timeouts=_timeouts(),
         retry=retry,
         session=_pooled_session(retry),
+        max_response_bytes=settings.MODELARTS_MAX_RESPONSE_BYTES,
     )
 
 

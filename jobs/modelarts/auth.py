@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import requests
 
 from .errors import AuthenticationFailed, BadResponse, ModelArtsError, error_fields, error_for, gettext_noop
-from .http import Timeouts, send
+from .http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, json_body, send
 from .signing import AkSkAuth
 
 TOKEN_HEADER = "X-Auth-Token"
@@ -60,6 +60,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         store: TokenStore,
         timeouts: Timeouts,
         user_agent: str,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock=lambda: datetime.now(UTC),
     ):
         self.iam_endpoint = iam_endpoint
@@ -70,6 +71,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         self.store = store
         self.timeouts = timeouts
         self.user_agent = user_agent
+        self.max_response_bytes = max_response_bytes
         self.clock = clock
         self.session = requests.Session()  # no retries: a token request is a POST
 
@@ -106,6 +108,7 @@ class IamTokenAuth(requests.auth.AuthBase):
             "POST",
             f"{self.iam_endpoint}/v3/auth/tokens",
             timeouts=self.timeouts,
+            max_response_bytes=self.max_response_bytes,
             headers={"User-Agent": self.user_agent, "Content-Type": "application/json;charset=utf8"},
             json=self._token_request_body(),
         )
@@ -113,7 +116,7 @@ class IamTokenAuth(requests.auth.AuthBase):
             raise _iam_error(response)
         token = response.headers.get(SUBJECT_TOKEN_HEADER, "")
         try:
-            expires_at = datetime.fromisoformat(response.json()["token"]["expires_at"])
+            expires_at = datetime.fromisoformat(json_body(response)["token"]["expires_at"])
         except (ValueError, KeyError, TypeError) as exc:
             raise BadResponse("IAM answered without a readable token expiry time.") from exc
         if not token:
@@ -131,10 +134,7 @@ class IamTokenAuth(requests.auth.AuthBase):
 
 
 def _iam_error(response: requests.Response) -> ModelArtsError:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = json_body(response)
     code, message, _ = error_fields(body) if isinstance(body, dict) else ("", "", "")
     if response.status_code in (400, 401, 403):
         return AuthenticationFailed(
