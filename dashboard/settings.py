@@ -230,3 +230,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "jobs.redaction.SecretHidingReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "jobs.redaction.SecretHidingExceptionReporter"

@@ -15,7 +15,7 @@ import requests
 
 from .errors import AuthenticationFailed, BadResponse, ModelArtsError, error_fields, error_for, gettext_noop
 from .http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, json_body, send
-from .signing import AkSkAuth
+from .signing import AkSkAuth, fits_in_header
 
 TOKEN_HEADER = "X-Auth-Token"
 SUBJECT_TOKEN_HEADER = "X-Subject-Token"
@@ -121,6 +121,8 @@ class IamTokenAuth(requests.auth.AuthBase):
             raise BadResponse("IAM answered without a readable token expiry time.") from exc
         if not token:
             raise BadResponse("IAM answered without an X-Subject-Token header.")
+        if not fits_in_header(token):  # sent back, it would break the request; never quote it
+            raise BadResponse("IAM answered with a token that cannot be sent in a header.")
         return token, expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
 
     def _token_request_body(self) -> dict[str, Any]:

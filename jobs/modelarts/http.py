@@ -49,8 +49,11 @@ def send(
         raise UpstreamTimeout(f"{host} did not answer within {timeouts.read:g} s.") from exc
     except requests.ConnectionError as exc:
         raise ConnectionFailed(f"Could not connect to {host}{_reason(exc)}.") from exc
-    except requests.RequestException as exc:
-        raise ModelArtsError(f"The request to {host} failed: {type(exc).__name__}.") from exc
+    except (requests.RequestException, ValueError) as exc:  # ValueError: http.client refusing a header
+        failure = type(exc).__name__
+    # Raised outside the handler, so that neither __cause__ nor __context__ keeps the original: its text
+    # quotes the offending header value, which may be an Authorization header or a token.
+    raise ModelArtsError(f"The request to {host} failed: {failure}.")
 
 
 def _read_body(response: requests.Response, limit: int, host: str) -> None:
