@@ -81,9 +81,9 @@ ERROR = {
                     "type": "string",
                     "description": (
                         "unauthenticated, not_found, invalid_query, method_not_allowed, secret_unreadable, "
-                        "list_unavailable; for other ModelArts failures its own code (e.g. ModelArts.0108, "
-                        "APIGW.0301) or, when it gave none, the kind of failure (e.g. upstream_timeout, "
-                        "connection_failed, busy, bad_response)."
+                        "credential_malformed, list_unavailable; for other ModelArts failures its own code (e.g. "
+                        "ModelArts.0108, APIGW.0301) or, when it gave none, the kind of failure (e.g. "
+                        "upstream_timeout, connection_failed, busy, bad_response)."
                     ),
                 },
                 "message": {"type": "string", "description": "What happened; for ModelArts failures its words."},
@@ -195,6 +195,7 @@ SCHEMA = {
                     "200": _json("JobDetail", "The job."),
                     "401": _ref("responses", "Unauthenticated"),
                     "404": _ref("responses", "NotFound"),
+                    "409": _json("Error", "The stored credential is malformed; edit it. Nothing was sent."),
                     "502": _json("Error", "ModelArts failed or refused (credentials, permissions, errors)."),
                     "503": _json("Error", "ModelArts is busy, or the stored secret cannot be read."),
                     "504": _json("Error", "ModelArts did not answer in time."),
