@@ -52,6 +52,7 @@ MODELARTS_CONNECT_TIMEOUT = env.float("MODELARTS_CONNECT_TIMEOUT", default=3.05)
 MODELARTS_READ_TIMEOUT = env.float("MODELARTS_READ_TIMEOUT", default=10.0)
 MODELARTS_RETRIES = env.int("MODELARTS_RETRIES", default=2)
 MODELARTS_RETRY_BACKOFF = env.float("MODELARTS_RETRY_BACKOFF", default=0.5)
+MODELARTS_MAX_RESPONSE_BYTES = env.int("MODELARTS_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
 
 # Cached job lists and job details.
 LIST_TTL = env.int("LIST_TTL", default=300)
@@ -262,3 +263,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "jobs.redaction.SecretHidingReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "jobs.redaction.SecretHidingExceptionReporter"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import crypto
 from .modelarts.regions import REGIONS, EndpointError, validate_endpoint
+from .modelarts.signing import fits_in_header
 
 validate_project_id = RegexValidator(
     r"\A[0-9a-f]{32}\Z",
@@ -110,16 +111,25 @@ class Credential(models.Model):
         return crypto.decrypt(self.secret_ciphertext, f"credential '{self.name}' (#{self.pk})")
 
     def clean(self) -> None:
+        """An access key goes into the Authorization header, so it must fit in one (signing.fits_in_header).
+        IAM names go into a JSON body, which carries any character, so only control characters are refused
+        there: no real IAM name has one, they are invisible on pages, and a line break would make the token
+        cache's key (the identity's parts joined by line breaks) the same for two different identities."""
+        errors = {}
         if self.auth_kind == self.AuthKind.AKSK and not self.access_key:
-            raise ValidationError({"access_key": _("An access key is required for AK/SK authentication.")})
-        if self.auth_kind == self.AuthKind.PASSWORD:
-            missing = {
-                field: _("Required for IAM password authentication.")
-                for field in ("iam_domain", "iam_user")
-                if not getattr(self, field)
-            }
-            if missing:
-                raise ValidationError(missing)
+            errors["access_key"] = _("An access key is required for AK/SK authentication.")
+        elif self.access_key and not fits_in_header(self.access_key):
+            errors["access_key"] = _(
+                "An access key has only printable ASCII characters: no spaces, line breaks or characters such as 中文."
+            )
+        for field in ("iam_domain", "iam_user"):
+            value = getattr(self, field)
+            if self.auth_kind == self.AuthKind.PASSWORD and not value:
+                errors[field] = _("Required for IAM password authentication.")
+            elif not value.isprintable():
+                errors[field] = _("This name contains a line break, a tab or another invisible control character.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class NullsLastIndex(models.Index):

@@ -83,6 +83,7 @@ def _token_auth(credential: Credential) -> IamTokenAuth:
         binding_key=_token_binding_key(),
         timeouts=_timeouts(),
         user_agent=USER_AGENT,
+        max_response_bytes=settings.MODELARTS_MAX_RESPONSE_BYTES,
     )
 
 
@@ -113,6 +114,7 @@ def client_for(credential: Credential) -> ModelArtsClient:
         timeouts=_timeouts(),
         retry=retry,
         session=_pooled_session(retry),
+        max_response_bytes=settings.MODELARTS_MAX_RESPONSE_BYTES,
     )
 
 

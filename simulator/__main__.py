@@ -1,8 +1,9 @@
 """``python -m simulator``: run the ModelArts simulator until Ctrl-C.
 
 Faults given here are part of the starting state (``POST /_simulator/reset`` brings them back). A fault is
-a kind with optional parameters, ``KIND`` or ``KIND:name=value,name=value``, e.g. ``slow:delay_ms=800``
-or ``rate_limit:retry_after=5``; ``--fault-job`` limits one to a job's detail call: ``10101=http_500``.
+a kind with optional parameters, ``KIND`` or ``KIND:name=value,name=value``, e.g. ``slow:delay_ms=800``,
+``rate_limit:retry_after=5``, ``deeply_nested:depth=800`` or ``huge:size_bytes=20000000``; ``--fault-job``
+limits one to a job's detail call: ``10101=http_500``. The kinds are described in simulator/faults.py.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import argparse
 import signal
 
-from simulator.faults import Fault
+from simulator.faults import KINDS, Fault
 from simulator.seed import DEMO
 from simulator.server import Simulator
 
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         type=_argument(parse_fault),
         metavar="KIND[:name=value,...]",
-        help="on every call",
+        help=f"on every call; KIND is one of {', '.join(sorted(KINDS))}",
     )
     parser.add_argument(
         "--fault-job",

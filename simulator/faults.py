@@ -9,12 +9,15 @@ Faults happen at one of two stages, as they would in real life:
   ``slow``, ``reset``, ``html``, ``http_502``, ``http_503``, ``http_504``. An unauthenticated request meets
   them too.
 - after authentication, in ModelArts itself: ``http_500``, ``rate_limit``, ``malformed_json``,
-  ``wrong_types``, ``is_success_false``, ``error``. A request the gateway refuses never reaches them, and
-  does not use up their ``times``. ``wrong_types`` and ``is_success_false`` imitate ModelArts bodies, so
-  they never apply to the IAM token route.
+  ``wrong_types``, ``deeply_nested``, ``huge``, ``is_success_false``, ``error``. A request the gateway
+  refuses never reaches them, and does not use up their ``times``. ``wrong_types``, ``deeply_nested``,
+  ``huge`` and ``is_success_false`` imitate ModelArts bodies, so they never apply to the IAM token route.
 
 Bodies: ``http_500`` ModelArts.0010 JSON; ``http_502`` and ``http_504`` gateway JSON (APIGW.0201 "Backend
 unavailable." / "Backend timeout."); ``http_503`` and ``html`` an nginx HTML page (503 and 502).
+``deeply_nested`` and ``huge`` are well-formed answers of the asked-for job (the list: of that one job):
+the first with its ``schedule`` nested ``depth`` levels deep (default 800), the second with a ``job_desc``
+of ``size_bytes`` bytes (default 16 MiB, more than the dashboard reads by default).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 
+from simulator.seed import new_job_fields
 from simulator.wire import (
     DROP_CONNECTION,
     HTML_CONTENT_TYPE,
@@ -35,11 +39,16 @@ from simulator.wire import (
 
 ROUTES = frozenset({"token", "list", "detail"})
 BEFORE_AUTH = frozenset({"timeout", "slow", "reset", "html", "http_502", "http_503", "http_504"})
-AFTER_AUTH = frozenset({"http_500", "rate_limit", "malformed_json", "wrong_types", "is_success_false", "error"})
+AFTER_AUTH = frozenset(
+    {"http_500", "rate_limit", "malformed_json", "wrong_types", "deeply_nested", "huge", "is_success_false", "error"}
+)
 KINDS = BEFORE_AUTH | AFTER_AUTH
-MODELARTS_ONLY = frozenset({"wrong_types", "is_success_false"})
+MODELARTS_ONLY = frozenset({"wrong_types", "deeply_nested", "huge", "is_success_false"})
 
 DEFAULT_DELAY_MS = {"timeout": 10_000, "slow": 2_000}
+DEFAULT_DEPTH = 800
+DEFAULT_SIZE_BYTES = 16 * 1024 * 1024
+FALLBACK_JOB_ID = 1  # the job of a list answer, which asked for none
 
 # A complete HTTP response whose JSON body stops half-way.
 TRUNCATED_JSON = b'{"is_success": true, "job_total_count": 60, "jobs": [{"job_id": 10'
@@ -80,7 +89,7 @@ class Fault:
             return False
         return not (route == "token" and self.kind in MODELARTS_ONLY)
 
-    def act(self, route: str, request_id: str) -> Reply | None:
+    def act(self, route: str, request_id: str, job_id: str | None = None) -> Reply | None:
         """Carry the fault out: a reply to send instead of the real one, or None to go on normally."""
         match self.kind:
             case "timeout" | "slow":
@@ -105,6 +114,10 @@ class Fault:
                 return Reply(200, TRUNCATED_JSON, JSON_CONTENT_TYPE)
             case "wrong_types":
                 return _wrong_types(route)
+            case "deeply_nested":
+                return _deeply_nested(route, job_id, int(self.params.get("depth", DEFAULT_DEPTH)))
+            case "huge":
+                return _job_answer(route, job_id, job_desc="x" * int(self.params.get("size_bytes", DEFAULT_SIZE_BYTES)))
             case "is_success_false":
                 return json_reply(
                     200, {"is_success": False, "error_code": "ModelArts.0010", "error_message": "Internal error."}
@@ -161,3 +174,19 @@ def _wrong_types(route: str) -> Reply:
     if route == "list":
         return json_reply(200, {"is_success": True, "job_total_count": "many", "quotas": None, "jobs": job})
     return json_reply(200, {"is_success": True, **job, "service_url": 42, "train_url": ["obs://x/"]})
+
+
+def _deeply_nested(route: str, job_id: str | None, depth: int) -> Reply:
+    """Written as text: json.dumps itself cannot nest as deep as a test may ask."""
+    schedule = '{"schedule": ' * (depth - 1) + '{"type": "stop"}' + "}" * (depth - 1)
+    reply = _job_answer(route, job_id, schedule=None)
+    return replace(reply, body=reply.body.replace(b'"schedule": null', b'"schedule": ' + schedule.encode()))
+
+
+def _job_answer(route: str, job_id: str | None, **fields: object) -> Reply:
+    """A successful answer about one job (on the list route, a list of just it) with these fields."""
+    number = int(job_id) if job_id and job_id.isdigit() else FALLBACK_JOB_ID
+    job = {**new_job_fields(number), **fields}
+    if route == "list":
+        return json_reply(200, {"is_success": True, "job_total_count": 1, "jobs": [job]})
+    return json_reply(200, {"is_success": True, **job})

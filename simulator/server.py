@@ -200,7 +200,7 @@ class Simulator:
 
     def _fault(self, kinds: frozenset[str], route: str, job_id: str | None, request: Request) -> Reply | None:
         fault = self._faults.take(kinds, route, job_id)
-        return fault.act(route, request.request_id) if fault is not None else None
+        return fault.act(route, request.request_id, job_id) if fault is not None else None
 
     def _answer(self, route: str, request: Request, project_id: str, job_id: str | None) -> Reply:
         if route == "detail":

@@ -8,6 +8,7 @@ from django.test import Client
 
 from jobs import services
 from jobs.listing import ListQueryForm
+from jobs.models import Credential
 from tests.conftest import PROJECT_A, make_job, store_list
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,8 @@ def test_real_answers_match_the_description(schema, alice_client, alice_credenti
         (LIST_PATH, 400, alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs", {"group": "x"})),
         (LIST_PATH, 404, alice_client.get(f"/api/projects/{'f' * 32}/visualization-jobs")),
     ]
+    Credential.objects.filter(pk=alice_credential.pk).update(access_key="AK\r\nX")  # stored before validation
+    answers.append((DETAIL_PATH, 409, alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs/3")))
     for path, status, response in answers:
         assert response.status_code == status
         check(schema, response.json(), response_schema(schema, path, status))

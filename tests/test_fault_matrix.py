@@ -2,17 +2,19 @@
 
 Each case pairs a fault (the network, the API gateway, ModelArts or IAM misbehaving, or a credential that
 cannot work) with a page that reaches ModelArts (job detail with and without a cached row, a stale list with
-and without an earlier one, "Refresh now", "Test connection"). It visits the page as alice, over real HTTP
-to the simulator, and checks what she gets: a fitting status and never a 500, the failure's own words and
-ModelArts error code where the page shows errors, the cached data still shown, and nothing lost from the
-database. ``test_failure_is_explained`` checks separately that each failure carries the error's title and
-advice (jobs/modelarts/errors.py), so a page that lacks them fails alone without hiding anything else.
+and without an earlier one, "Refresh now", "Test connection", and the JSON API's detail and list). It visits
+the page as alice, over real HTTP to the simulator, and checks what she gets: a fitting status and never a
+500, the failure's own words and ModelArts error code where the page shows errors, the cached data still
+shown, and nothing lost from the database. ``test_failure_is_explained`` checks separately that each
+failure carries the error's title and advice (jobs/modelarts/errors.py), so a page that lacks them fails
+alone without hiding anything else.
 
 To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +48,8 @@ CACHED_NAME = "cached-running-job"  # its cached row's name, so a page shows whi
 MISSING_JOB_ID = 1  # no job has this id in the simulator
 EARLIER_LIST = (make_job(901, job_name="earlier-resnet"), make_job(902, job_name="earlier-bert"))
 STORED_AGO = timedelta(minutes=10)  # older than LIST_TTL: a list stored this long ago is stale
+MAX_RESPONSE_BYTES = 256 * 1024  # the dashboard's bound in these tests; the simulator's answers are smaller
+HUGE_BYTES = 1024 * 1024
 
 
 # Faults
@@ -81,6 +85,15 @@ def token_expired(then: Inject = nothing) -> Inject:
         services.client_for(credential).list_visualization_jobs(per_page=1)
         simulator.expire_tokens()
         then(simulator, credential)
+
+    return inject
+
+
+def stored_access_key(access_key: str) -> Inject:
+    """The credential's access key as a row saved before access keys were validated could hold it."""
+
+    def inject(simulator: Simulator, credential: Credential) -> None:
+        Credential.objects.filter(pk=credential.pk).update(access_key=access_key)
 
     return inject
 
@@ -137,6 +150,14 @@ FAULTS = [
         {"detail": "The field 'job_id' is missing", "list": "'jobs' should be a list, got dict"},
         inject=play("wrong_types"),
     ),
+    Fault("deeply-nested", errors.BadResponse, "nested more than 32 levels deep", inject=play("deeply_nested")),
+    Fault(
+        "huge-answer",
+        errors.BadResponse,
+        f"larger than {MAX_RESPONSE_BYTES} bytes",
+        advice="Try again; if ModelArts really sends answers this large, raise MODELARTS_MAX_RESPONSE_BYTES.",
+        inject=play("huge", size_bytes=HUGE_BYTES),
+    ),
     Fault(
         "is-success-false", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("is_success_false")
     ),
@@ -156,7 +177,13 @@ FAULTS = [
         f"Visualization job {MISSING_JOB_ID} does not exist.",
         "ModelArts.0104",
         job_id=MISSING_JOB_ID,
-        only_on=frozenset({"detail", "detail-cached"}),
+        only_on=frozenset({"detail", "detail-cached", "api-detail"}),
+    ),
+    Fault(
+        "malformed-stored-access-key",
+        errors.CredentialMalformed,
+        "The access key contains a space, a line break",
+        inject=stored_access_key(DEMO.access_key + "\r\nX-Injected: 1"),
     ),
     # With an IAM password credential: tokens.
     Fault("token-expired", None, credential="iam", inject=token_expired(), token_calls=2),
@@ -241,10 +268,36 @@ def credential_list_path(credential: Credential, job_id: int) -> str:
     return reverse("credential-list")
 
 
-# Where each kind of page shows a failure.
-DETAIL_PANEL = re.compile(r'<section class="error-panel".*?</section>', re.DOTALL)
-LIST_PANEL = re.compile(r'<div class="error-panel".*?</div>', re.DOTALL)
-ERROR_MESSAGE = re.compile(r'<li class="message message--error".*?</li>', re.DOTALL)
+def api_detail_path(credential: Credential, job_id: int) -> str:
+    return reverse("api-job-detail", args=[credential.project_id, job_id])
+
+
+def api_list_path(credential: Credential, job_id: int) -> str:
+    return reverse("api-job-list", args=[credential.project_id])
+
+
+# Where each kind of page shows a failure: the text shown, or None when it shows none.
+Shown = Callable[[str], str | None]
+
+
+def html_part(pattern: str) -> Shown:
+    def shown(body: str) -> str | None:
+        found = re.search(pattern, body, re.DOTALL)
+        return unescape(strip_tags(found.group())) if found else None
+
+    return shown
+
+
+def json_failure(body: str) -> str | None:
+    """The API's error object, or a list's last refresh error beside the list, as one text."""
+    answer = json.loads(body)
+    failure = answer.get("error") or answer.get("last_error")
+    return " ".join(str(value) for value in failure.values()) if failure else None
+
+
+DETAIL_PANEL = html_part(r'<section class="error-panel".*?</section>')
+LIST_PANEL = html_part(r'<div class="error-panel".*?</div>')
+ERROR_MESSAGE = html_part(r'<li class="message message--error".*?</li>')
 
 Path = Callable[[Credential, int], str]
 
@@ -254,7 +307,7 @@ class Page:
     name: str
     path: Path
     route: str  # the ModelArts call the page makes: "detail" or "list"
-    shows_error: re.Pattern  # where the page shows a failure
+    shows_error: Shown  # where the page shows a failure
     failure_status: int | None  # the final status on failure; None: the error class's page_status
     stored: Callable[[int], tuple[VisualizationJob, ...]] = lambda job_id: ()  # cached rows, given the job id
     redirect: Path | None = None  # a POST, followed to this page
@@ -319,6 +372,27 @@ PAGES = [
         recovered=("connected to ModelArts.",),
         records_check=True,
     ),
+    Page("api-detail", api_detail_path, "detail", json_failure, None, recovered=(LIVE_NAME,)),
+    Page(
+        "api-list-stale",
+        api_list_path,
+        "list",
+        json_failure,
+        200,
+        stored=lambda job_id: EARLIER_LIST,
+        keeps=("earlier-resnet", "earlier-bert"),
+        recovered=('"total": {jobs}',),
+        fetches_list=True,
+    ),
+    Page(
+        "api-list-never-fetched",
+        api_list_path,
+        "list",
+        json_failure,
+        502,
+        recovered=('"total": {jobs}',),
+        fetches_list=True,
+    ),
 ]
 
 
@@ -366,9 +440,9 @@ class Visit:
 
     def error_shown(self, page: Page) -> str:
         """The text where the page shows a failure; fails the test when there is none."""
-        found = page.shows_error.search(self.html)
-        assert found, f"no error where the {page.name} page shows one (status {self.response.status_code})"
-        return unescape(strip_tags(found.group()))
+        shown = page.shows_error(self.html)
+        assert shown is not None, f"no error where the {page.name} page shows one (status {self.response.status_code})"
+        return shown
 
 
 @pytest.fixture(autouse=True)
@@ -377,6 +451,7 @@ def fast_failures(settings):
     settings.MODELARTS_RETRY_BACKOFF = 0
     settings.MODELARTS_CONNECT_TIMEOUT = 1
     settings.MODELARTS_READ_TIMEOUT = READ_TIMEOUT
+    settings.MODELARTS_MAX_RESPONSE_BYTES = MAX_RESPONSE_BYTES
 
 
 @pytest.fixture
@@ -425,6 +500,7 @@ def assert_recovered(visit: Visit, page: Page, simulator: Simulator) -> None:
     assert visit.response.status_code == 200
     assert "error-panel" not in visit.html
     assert "message--error" not in visit.html
+    assert page.shows_error(visit.html) is None
     for text in page.recovered:
         assert text.format(jobs=simulator.jobs_per_project) in visit.text
     if page.fetches_list:

@@ -494,6 +494,40 @@ def test_wrong_types_fault(simulator):
     assert job["status"] == "abc" and job["job_id"] is None
 
 
+def test_deeply_nested_fault(simulator):
+    simulator.add_fault("deeply_nested", depth=5000)
+    response = detail(simulator, seed.DEMO_RUNNING_JOB_ID)
+    assert response.status_code == 200
+    text = response.text
+    assert text.count('{"schedule": ') == 4999 and text.endswith("}" * 5000)
+    assert f'"job_id": {seed.DEMO_RUNNING_JOB_ID},' in text  # the job asked for
+    assert get(simulator, jobs_path()).text.count('{"schedule": ') == 4999
+
+
+def test_deeply_nested_fault_default_depth_is_800(simulator):
+    simulator.add_fault("deeply_nested")
+    schedule = list_jobs(simulator)["jobs"][0]["schedule"]  # 800 levels still parse here, at a shallow stack
+    depth = 1
+    while "schedule" in schedule:
+        schedule, depth = schedule["schedule"], depth + 1
+    assert (depth, schedule) == (800, {"type": "stop"})
+
+
+def test_huge_fault(simulator):
+    simulator.add_fault("huge", size_bytes=3_000_000)
+    response = detail(simulator, seed.DEMO_RUNNING_JOB_ID)
+    assert response.status_code == 200
+    assert int(response.headers["Content-Length"]) > 3_000_000
+    assert len(response.json()["job_desc"]) == 3_000_000
+    assert len(list_jobs(simulator)["jobs"][0]["job_desc"]) == 3_000_000
+
+
+def test_body_faults_spare_the_token_route(simulator):
+    for kind in ("deeply_nested", "huge"):
+        simulator.add_fault(kind)
+    assert issue_token(simulator).status_code == 201
+
+
 def test_is_success_false_fault(simulator):
     simulator.add_fault("is_success_false")
     response = detail(simulator, seed.DEMO_RUNNING_JOB_ID)

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 import requests
 
 from .errors import AuthenticationFailed, BadResponse, ModelArtsError, error_fields, error_for, gettext_noop
-from .http import Timeouts, send
-from .signing import AkSkAuth
+from .http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, json_body, send
+from .signing import AkSkAuth, fits_in_header
 
 TOKEN_HEADER = "X-Auth-Token"
 SUBJECT_TOKEN_HEADER = "X-Subject-Token"
@@ -69,6 +69,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         binding_key: bytes,
         timeouts: Timeouts,
         user_agent: str,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock=lambda: datetime.now(UTC),
     ):
         self.iam_endpoint = iam_endpoint
@@ -80,6 +81,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         self._binding_key = binding_key
         self.timeouts = timeouts
         self.user_agent = user_agent
+        self.max_response_bytes = max_response_bytes
         self.clock = clock
         self.session = requests.Session()  # no retries: a token request is a POST
 
@@ -116,6 +118,7 @@ class IamTokenAuth(requests.auth.AuthBase):
             "POST",
             f"{self.iam_endpoint}/v3/auth/tokens",
             timeouts=self.timeouts,
+            max_response_bytes=self.max_response_bytes,
             headers={"User-Agent": self.user_agent, "Content-Type": "application/json;charset=utf8"},
             json=self._token_request_body(),
         )
@@ -123,11 +126,13 @@ class IamTokenAuth(requests.auth.AuthBase):
             raise _iam_error(response)
         token = response.headers.get(SUBJECT_TOKEN_HEADER, "")
         try:
-            expires_at = datetime.fromisoformat(response.json()["token"]["expires_at"])
+            expires_at = datetime.fromisoformat(json_body(response)["token"]["expires_at"])
         except (ValueError, KeyError, TypeError) as exc:
             raise BadResponse("IAM answered without a readable token expiry time.") from exc
         if not token:
             raise BadResponse("IAM answered without an X-Subject-Token header.")
+        if not fits_in_header(token):  # sent back, it would break the request; never quote it
+            raise BadResponse("IAM answered with a token that cannot be sent in a header.")
         return token, expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
 
     def _token_request_body(self) -> dict[str, Any]:
@@ -141,10 +146,7 @@ class IamTokenAuth(requests.auth.AuthBase):
 
 
 def _iam_error(response: requests.Response) -> ModelArtsError:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = json_body(response)
     code, message, _ = error_fields(body) if isinstance(body, dict) else ("", "", "")
     if response.status_code in (400, 401, 403):
         return AuthenticationFailed(

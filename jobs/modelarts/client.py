@@ -18,7 +18,7 @@ from urllib3.util.retry import Retry
 
 from .auth import RenewableAuth
 from .errors import BadResponse, ModelArtsError, error_fields, error_for
-from .http import Timeouts, send
+from .http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, json_body, send
 from .signing import build_path, build_query
 from .text import clean, clean_json
 
@@ -89,12 +89,14 @@ class ModelArtsClient:
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
         session: requests.Session | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ):
         """``session`` lets callers reuse connections across clients (see ``new_session``)."""
         self.endpoint = endpoint.rstrip("/")
         self.project_id = project_id
         self.auth = auth
         self.timeouts = timeouts
+        self.max_response_bytes = max_response_bytes
         self.session = session or new_session(user_agent, retry)
 
     def get_visualization_job(self, job_id: int) -> VisualizationJob:
@@ -127,10 +129,20 @@ class ModelArtsClient:
         url = self.endpoint + build_path(["v1", self.project_id, *segments])
         if params:
             url += "?" + build_query(params)
-        response = send(self.session, "GET", url, timeouts=self.timeouts, auth=self.auth)
+        response = self._send(url)
         if response.status_code == 401 and self.auth.renew():
-            response = send(self.session, "GET", url, timeouts=self.timeouts, auth=self.auth)
+            response = self._send(url)
         return parse_body(response)
+
+    def _send(self, url: str) -> requests.Response:
+        return send(
+            self.session,
+            "GET",
+            url,
+            timeouts=self.timeouts,
+            max_response_bytes=self.max_response_bytes,
+            auth=self.auth,
+        )
 
 
 def new_session(user_agent: str, retry: RetryPolicy) -> requests.Session:
@@ -150,21 +162,13 @@ def parse_body(response: requests.Response) -> dict[str, Any]:
     """The JSON object of a successful answer; anything else becomes the fitting ModelArtsError."""
     if response.is_redirect:
         raise BadResponse(f"ModelArts answered with a redirect (HTTP {response.status_code}); it is not followed.")
-    try:
-        body = response.json(parse_constant=_refuse_non_finite)
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
-        body = None
+    body = json_body(response)
     if not isinstance(body, dict):
         raise _non_json_error(response)
     if response.status_code >= 400 or body.get("is_success") is False:
         code, message, request_id = error_fields(body)
         raise error_for(response.status_code, code, message, request_id or response.headers.get("X-Request-Id", ""))
     return body
-
-
-def _refuse_non_finite(constant: str) -> float:
-    """NaN and Infinity are not JSON; Python's parser accepts them, databases' JSON columns do not."""
-    raise ValueError(f"{constant} is not valid JSON")
 
 
 def _non_json_error(response: requests.Response) -> ModelArtsError:

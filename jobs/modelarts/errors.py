@@ -23,6 +23,7 @@ class ModelArtsError(Exception):
     title = gettext_noop("The request to ModelArts failed.")
     advice = gettext_noop("Try again in a moment. If it keeps failing, check the ModelArts service status.")
     page_status = 502
+    fixed_by_editing_credential = False  # pages then link to the credential's edit form
 
     def __init__(
         self,
@@ -100,6 +101,19 @@ class ClockSkew(AuthenticationFailed):
     advice = gettext_noop(
         "Synchronise this server's clock (NTP); signed requests are refused when the clocks disagree."
     )
+
+
+class CredentialMalformed(ModelArtsError):
+    """A stored credential that cannot be sent at all (saved before it was validated): nothing reached
+    ModelArts. 409, not 5xx: trying again cannot help, editing the credential does."""
+
+    title = gettext_noop("The credential's access key is malformed.")
+    advice = gettext_noop(
+        "Edit the credential and enter its access key again: an access key has only printable ASCII "
+        "characters, with no spaces or line breaks."
+    )
+    page_status = 409
+    fixed_by_editing_credential = True
 
 
 class PermissionDenied(ModelArtsError):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import requests
+
+from .errors import CredentialMalformed
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
@@ -35,6 +38,14 @@ UNSIGNED_HEADERS = frozenset(
         "content-length",
     }
 )
+
+
+# Printable ASCII without spaces: a value made of these neither breaks a header line nor changes its meaning.
+HEADER_WORD = re.compile(r"\A[!-~]+\Z")
+
+
+def fits_in_header(value: str) -> bool:
+    return bool(HEADER_WORD.match(value))
 
 
 def encode(value: str) -> str:
@@ -131,10 +142,16 @@ def format_sdk_date(moment: datetime) -> str:
 class AkSkAuth(requests.auth.AuthBase):
     """Signs each prepared request with an access key and secret key.
 
-    ``clock`` exists so tests can send a request from the past (clock-skew refusals).
+    ``clock`` exists so tests can send a request from the past (clock-skew refusals). An access key that
+    cannot stand in the Authorization header is refused here, before any request exists: sent, it would
+    break the header (a line break), fail to encode (non-ASCII) or change the header's meaning (a space).
     """
 
     def __init__(self, access_key: str, secret_key: str, clock=lambda: datetime.now(UTC)):
+        if not fits_in_header(access_key):
+            raise CredentialMalformed(
+                "The access key contains a space, a line break, a control character or a non-ASCII character."
+            )
         self.access_key = access_key
         self._secret_key = secret_key
         self._clock = clock
