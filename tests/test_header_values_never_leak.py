@@ -84,6 +84,7 @@ def test_an_iam_token_that_cannot_be_sent_back_is_refused_unquoted(simulator):
         password=DEMO.password,
         project_id=DEMO.project_id,
         store=NoStore(),
+        binding_key=b"tests",
         timeouts=Timeouts(1, 1),
         user_agent="test-agent",
     )

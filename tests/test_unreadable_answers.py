@@ -54,6 +54,21 @@ class DictStore:
         self.values.pop(key, None)
 
 
+def make_iam_auth(**kwargs) -> IamTokenAuth:
+    return IamTokenAuth(
+        iam_endpoint=IAM,
+        domain_name="acme",
+        user_name="alice",
+        password="pw",
+        project_id=PROJECT,
+        store=DictStore(),
+        binding_key=b"tests",
+        timeouts=Timeouts(1, 1),
+        user_agent="test-agent",
+        **kwargs,
+    )
+
+
 def make_client(auth=None) -> ModelArtsClient:
     return ModelArtsClient(
         endpoint=ENDPOINT,
@@ -113,17 +128,7 @@ def test_an_answer_of_exactly_the_bound_is_read():
 @responses.activate
 def test_a_huge_iam_answer_is_refused_too():
     responses.post(f"{IAM}/v3/auth/tokens", status=201, body=io.BufferedReader(CountingStream(50 * LIMIT)))
-    auth = IamTokenAuth(
-        iam_endpoint=IAM,
-        domain_name="acme",
-        user_name="alice",
-        password="pw",
-        project_id=PROJECT,
-        store=DictStore(),
-        timeouts=Timeouts(1, 1),
-        user_agent="test-agent",
-        max_response_bytes=LIMIT,
-    )
+    auth = make_iam_auth(max_response_bytes=LIMIT)
 
     with pytest.raises(errors.BadResponse, match="larger than"):
         auth.token()
@@ -158,16 +163,7 @@ def test_a_deep_iam_answer_is_a_bad_response(depth):
     text = "[" * depth + "]" * depth
     responses.post(f"{IAM}/v3/auth/tokens", status=201, body=f'{{"token": {text}}}', headers={"X-Subject-Token": "t"})
     responses.post(f"{IAM}/v3/auth/tokens", status=401, body=f'{{"error": {text}}}')
-    auth = IamTokenAuth(
-        iam_endpoint=IAM,
-        domain_name="acme",
-        user_name="alice",
-        password="pw",
-        project_id=PROJECT,
-        store=DictStore(),
-        timeouts=Timeouts(1, 1),
-        user_agent="test-agent",
-    )
+    auth = make_iam_auth()
 
     for _ in range(2):
         with pytest.raises(errors.BadResponse, match="nested more than"):
