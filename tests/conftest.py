@@ -63,6 +63,15 @@ def simulator(simulator_server):
     return simulator_server
 
 
+def redis_answers() -> bool:
+    """Whether a Redis server answers on the usual loopback port (tests that need one skip otherwise)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 @pytest.fixture
 def unused_port():
     """A loopback port nobody listens on (bound, then released)."""

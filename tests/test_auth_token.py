@@ -51,11 +51,11 @@ def make_auth(store, password="pw-secret", binding_key=b"binding-key"):
     )
 
 
-def make_client(store):
+def make_client(store, password="pw-secret"):
     return ModelArtsClient(
         endpoint=ENDPOINT,
         project_id=PROJECT,
-        auth=make_auth(store),
+        auth=make_auth(store, password=password),
         user_agent="test-agent",
         retry=RetryPolicy(attempts=1),
     )
@@ -182,13 +182,7 @@ def test_a_wrong_password_never_gets_the_token_the_right_one_earned():
     add_token("tok-right")
     responses.get(JOB_URL, json=JOB)
     make_client(store).get_visualization_job(7)
-    wrong = ModelArtsClient(
-        endpoint=ENDPOINT,
-        project_id=PROJECT,
-        auth=make_auth(store, password="a-wrong-guess"),
-        user_agent="test-agent",
-        retry=RetryPolicy(attempts=1),
-    )
+    wrong = make_client(store, password="a-wrong-guess")
     responses.post(f"{IAM}/v3/auth/tokens", status=401, json={"error": {"code": 401, "message": "wrong password"}})
 
     with pytest.raises(errors.AuthenticationFailed):

@@ -16,7 +16,8 @@ from jobs.modelarts.auth import SignatureAuth
 from jobs.models import Credential
 from simulator import seed
 from simulator.seed import DEMO
-from tests.conftest import PROJECT_A, PROJECT_B, make_credential, make_simulated_credential
+from tests.conftest import PROJECT_A, make_credential, make_simulated_credential
+from tests.test_view_credentials import aksk_form
 
 pytestmark = pytest.mark.django_db
 
@@ -27,26 +28,12 @@ DETAIL = f"/projects/{DEMO.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB
 LIST = f"/projects/{DEMO.project_id}/visualization-jobs/"
 
 
-def credential_form(**overrides) -> dict:
-    data = {
-        "name": "Vision team",
-        "region": "cn-north-4",
-        "project_id": PROJECT_B,
-        "auth_kind": "aksk",
-        "access_key": "AKNEW000000000000000",
-        "iam_domain": "",
-        "iam_user": "",
-        "secret": "brand-NEW-secret-value",
-    }
-    return {**data, **overrides}
-
-
 # Refused when entered
 
 
 @pytest.mark.parametrize("access_key", MALFORMED_KEYS[:-1])  # Django's forms refuse NUL with words of their own
 def test_the_form_refuses_an_access_key_that_cannot_go_in_a_header(alice_client, access_key):
-    response = alice_client.post("/credentials/add/", credential_form(access_key=access_key))
+    response = alice_client.post("/credentials/add/", aksk_form(access_key=access_key))
 
     assert response.status_code == 400
     assert "An access key has only printable ASCII characters" in unescape(response.content.decode())
@@ -56,7 +43,7 @@ def test_the_form_refuses_an_access_key_that_cannot_go_in_a_header(alice_client,
 @pytest.mark.parametrize("field", ["iam_domain", "iam_user"])
 @pytest.mark.parametrize("name", CONTROL_NAMES)
 def test_the_form_refuses_iam_names_with_control_characters(alice_client, field, name):
-    data = credential_form(auth_kind="password", access_key="", iam_domain="acme", iam_user="alice-iam")
+    data = aksk_form(auth_kind="password", access_key="", iam_domain="acme", iam_user="alice-iam")
 
     response = alice_client.post("/credentials/add/", {**data, field: name})
 

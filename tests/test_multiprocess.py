@@ -15,17 +15,10 @@ import requests
 
 from simulator import seed
 from simulator.seed import DEMO
+from tests.conftest import redis_answers
 from tests.test_settings import ROOT, settings_environment
 
 REDIS_DB = 7  # a database of its own, flushed by this test
-
-
-def redis_answers() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ Whatever alice's requests left in the shared cache, bob's requests go to IAM and
 """
 
 import base64
-import socket
 
 import pytest
 from django.core.cache import cache
@@ -16,21 +15,13 @@ from django.db import connection
 from jobs.models import Credential
 from simulator import seed
 from simulator.seed import DEMO
-from tests.conftest import make_simulated_iam_credential
+from tests.conftest import make_simulated_iam_credential, redis_answers
 
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/2"  # a database of its own: the tests clear it
 JOB = seed.DEMO_RUNNING_JOB_ID
 WRONG_PASSWORD = "a-guess-at-the-password"
-
-
-def redis_answers() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 BACKENDS = {
