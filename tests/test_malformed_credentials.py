@@ -9,6 +9,7 @@ import pytest
 import responses
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 
 from jobs.modelarts import errors
@@ -108,6 +109,8 @@ def test_the_signer_refuses_before_anything_is_sent(access_key):
 @pytest.fixture
 def stored_malformed(alice, simulator, request) -> Credential:
     """Alice's simulator credential, its access key then overwritten without validation (as old rows were)."""
+    if "\x00" in request.param and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL cannot store a NUL in text, so no such row can exist there")
     credential = make_simulated_credential(alice, simulator)
     Credential.objects.filter(pk=credential.pk).update(access_key=request.param)
     return credential
