@@ -47,8 +47,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from accounts.models import Credential
     from jobs import services
-    from jobs.models import Credential
     from simulator.seed import DEMO
     from simulator.server import Simulator
 

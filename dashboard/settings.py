@@ -10,8 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from jobs.crypto import validate_keys
-from jobs.modelarts.regions import EndpointError, validate_endpoint_template
+from modelarts.regions import EndpointError, validate_endpoint_template
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +31,6 @@ if _missing and not DEBUG:
 # Development-only values: anything encrypted with them is readable by anyone with this source code.
 SECRET_KEY = SECRET_KEY or "django-insecure-development-only-not-for-real-use"
 CREDENTIAL_KEYS = CREDENTIAL_KEYS or ["ZGV2ZWxvcG1lbnQtb25seS1rZXktMDAwMDAwMDAwMDA="]
-validate_keys(CREDENTIAL_KEYS)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
@@ -70,7 +68,7 @@ DETAIL_LOOKUP_RATE = env.float("DETAIL_LOOKUP_RATE", default=60)  # per minute
 DETAIL_LOOKUP_BURST = env.int("DETAIL_LOOKUP_BURST", default=30)
 if DETAIL_LOOKUP_RATE <= 0 or DETAIL_LOOKUP_BURST < 1:
     raise ImproperlyConfigured("DETAIL_LOOKUP_RATE must be above 0 and DETAIL_LOOKUP_BURST at least 1.")
-# Days the audit log, and (shorter) records of failed logins, are kept (jobs/retention.py).
+# Days the audit log, and (shorter) records of failed logins, are kept (audit/retention.py).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 LOGIN_ATTEMPT_RETENTION_DAYS = env.int("LOGIN_ATTEMPT_RETENTION_DAYS", default=30)
 if AUDIT_RETENTION_DAYS < 1 or LOGIN_ATTEMPT_RETENTION_DAYS < 1:
@@ -84,24 +82,26 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "accounts",
+    "audit",
     "jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "jobs.middleware.HealthProbeMiddleware",
+    "dashboard.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "jobs.middleware.NoStoreForSignedInMiddleware",
+    "dashboard.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "jobs.middleware.IdleSessionMiddleware",
+    "dashboard.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "jobs.middleware.ContentSecurityPolicyMiddleware",
+    "dashboard.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -150,7 +150,7 @@ CACHES = {
     },
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "jobs.cache.RedisCache"  # the same, one client per pool (see there)
+    CACHES["default"]["BACKEND"] = "dashboard.cache.RedisCache"  # the same, one client per pool (see there)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -159,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "jobs.backends.DashboardBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.DashboardBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -206,7 +206,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 # HTTPS. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO so Django
 # knows the original scheme; SECURE_SSL_REDIRECT=0 leaves redirecting to the proxy.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Load balancers probe without TLS: the health checks answer on plain HTTP too (jobs.middleware).
+# Load balancers probe without TLS: the health checks answer on plain HTTP too (dashboard.middleware).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 _proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
@@ -223,7 +223,7 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
-# Password throttling (django-axes, jobs/throttle.py), for the login form and every other password check
+# Password throttling (django-axes, accounts/throttle.py), for the login form and every other password check
 # (replacing a stored secret, changing the password): after LOGIN_FAILURE_LIMIT failures for one user name
 # from one client address, or LOGIN_ADDRESS_FAILURE_LIMIT failures for any user names from one address,
 # that pair (or that address) is locked out until LOGIN_LOCKOUT_MINUTES have passed without a failure.
@@ -233,11 +233,11 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HANDLER = "jobs.throttle.LoginThrottle"
+AXES_HANDLER = "accounts.throttle.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log
-AXES_LOCKOUT_CALLABLE = "jobs.throttle.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
@@ -258,9 +258,9 @@ PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "jobs.redaction.RedactSecretsFilter"}},
+    "filters": {"redact_secrets": {"()": "dashboard.redaction.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
-DEFAULT_EXCEPTION_REPORTER_FILTER = "jobs.redaction.SecretHidingReporterFilter"
-DEFAULT_EXCEPTION_REPORTER = "jobs.redaction.SecretHidingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "dashboard.redaction.SecretHidingReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "dashboard.redaction.SecretHidingExceptionReporter"

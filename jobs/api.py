@@ -21,12 +21,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.crypto import SecretUnreadable
+from accounts.models import ApiToken
+from modelarts.client import VisualizationJob
+from modelarts.errors import ModelArtsError, NotFound
+
 from . import listing, services
-from .crypto import SecretUnreadable
 from .listing import ApiListQueryForm
-from .modelarts.client import VisualizationJob
-from .modelarts.errors import ModelArtsError, NotFound
-from .models import ApiToken, CachedJob, JobListRefresh
+from .models import CachedJob, JobListRefresh
 from .openapi import SCHEMA
 from .status import status_for
 from .views import _get_project_credential_for_user

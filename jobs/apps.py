@@ -10,7 +10,7 @@ class JobsConfig(AppConfig):
     verbose_name = "ModelArts visualization jobs"
 
     def ready(self):
-        from . import audit, signals  # noqa: F401 - connect their signal receivers
+        from . import signals  # noqa: F401 - connects its receivers
 
         file_changed.connect(forget_rendered_fragments)
 

@@ -1,4 +1,4 @@
-from .modelarts.client import MAX_JOB_ID
+from modelarts.client import MAX_JOB_ID
 
 
 class ProjectIdConverter:

@@ -19,7 +19,8 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, gettext_lazy
 
-from .modelarts.client import MAX_INTEGER, MAX_JOB_ID
+from modelarts.client import MAX_INTEGER, MAX_JOB_ID
+
 from .status import GROUP_LABELS, GROUPS, STATUSES, status_for
 
 # Names sort case-insensitively, the same on every database (SQLite compares bytes by default).

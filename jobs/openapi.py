@@ -8,10 +8,10 @@ endpoint accepts; tests compare the documented fields with real answers.
 from django.conf import settings
 
 from dashboard import __version__
+from modelarts.client import MAX_INTEGER, MAX_JOB_ID
 
 from .converters import ProjectIdConverter
 from .listing import DEFAULT_PAGE_SIZE, DEFAULT_SORT, MAX_SEARCH, PAGE_SIZES, SORT_CHOICES
-from .modelarts.client import MAX_INTEGER, MAX_JOB_ID
 from .status import GROUPS
 
 

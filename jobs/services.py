@@ -27,15 +27,16 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
+from accounts.crypto import EncryptedStore, SecretMissing, SecretUnreadable
+from accounts.models import Credential
 from dashboard import __version__
+from modelarts import regions
+from modelarts.auth import IamTokenAuth, RenewableAuth, SignatureAuth
+from modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob, new_session
+from modelarts.errors import InvalidRequest, ModelArtsError
+from modelarts.http import Timeouts
 
-from .crypto import EncryptedStore, SecretMissing, SecretUnreadable
-from .modelarts import regions
-from .modelarts.auth import IamTokenAuth, RenewableAuth, SignatureAuth
-from .modelarts.client import ModelArtsClient, RetryPolicy, VisualizationJob, new_session
-from .modelarts.errors import InvalidRequest, ModelArtsError
-from .modelarts.http import Timeouts
-from .models import CachedJob, Credential, JobListRefresh
+from .models import CachedJob, JobListRefresh
 from .status import status_for
 
 USER_AGENT = f"modelarts-dashboard/{__version__} python-requests/{requests.__version__}"

@@ -4,8 +4,9 @@ page, the admin, a command, or the deletion of its owner."""
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 
+from accounts.models import Credential
+
 from . import services
-from .models import Credential
 
 
 @receiver(pre_save, sender=Credential)

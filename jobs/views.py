@@ -1,33 +1,31 @@
-"""Views. Login is required everywhere (LoginRequiredMiddleware); each view that takes an object id looks
-it up through a ``_get_*_for_user`` helper, so another user's objects answer 404 and existence never leaks.
+"""Job pages: the overview, a project's list, lookup and a job's details. Login is required everywhere
+(LoginRequiredMiddleware); a project is looked up among the viewer's own credentials only, so another
+user's answer 404 and existence never leaks.
 """
 
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, listing, services
-from .crypto import SecretUnreadable
-from .forms import CredentialForm, LookupForm
+from accounts.crypto import SecretUnreadable
+from accounts.models import Credential
+from accounts.views import secret_unreadable
+from modelarts.errors import ModelArtsError, NotFound
+
+from . import listing, services
+from .forms import LookupForm
 from .listing import ListQueryForm
-from .modelarts.errors import ModelArtsError, NotFound
-from .models import CachedJob, Credential, validate_project_id
+from .models import CachedJob
 from .status import GROUPS
-
-
-def _get_credential_for_user(request: HttpRequest, pk: int) -> Credential:
-    return get_object_or_404(Credential, pk=pk, owner=request.user)
 
 
 def _get_project_credential_for_user(request: HttpRequest, project_id: str) -> Credential | None:
@@ -40,11 +38,6 @@ def _get_project_credential_for_user(request: HttpRequest, project_id: str) -> C
 
 def _no_credential(request: HttpRequest, project_id: str) -> HttpResponse:
     return render(request, "jobs/no_credential.html", {"project_id": project_id}, status=404)
-
-
-def _secret_unreadable(request: HttpRequest, credential: Credential, error: SecretUnreadable) -> HttpResponse:
-    context = {"credential": credential, "message": str(error)}
-    return render(request, "jobs/secret_unreadable.html", context, status=503)
 
 
 def _list_page(request: HttpRequest, template: str, jobs: QuerySet, context: dict) -> HttpResponse:
@@ -171,7 +164,7 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> HttpRespon
     try:
         context["job"] = services.get_job(credential, job_id)
     except SecretUnreadable as error:
-        return _secret_unreadable(request, credential, error)
+        return secret_unreadable(request, credential, error)
     except services.LookupRateLimited as limited:
         return _lookup_rate_limited(request, context, limited)
     except ModelArtsError as error:
@@ -188,109 +181,3 @@ def _lookup_rate_limited(request: HttpRequest, context: dict, limited: services.
     )
     response["Retry-After"] = str(limited.retry_after)
     return response
-
-
-@require_GET
-def credential_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "jobs/credential_list.html", {"credentials": request.user.credentials.all()})
-
-
-@require_http_methods(["GET", "POST"])
-@sensitive_post_parameters("secret")
-def credential_add(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = CredentialForm(request.POST, request=request)
-        if form.is_valid():
-            credential = form.save()
-            audit.record(audit.Action.CREDENTIAL_CREATED, request, target=audit.describe(credential))
-            messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
-            return redirect("credential-list")
-    else:
-        form = CredentialForm(request=request, initial=_prefill(request))
-    return render(request, "jobs/credential_form.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def _describe_changes(form: CredentialForm) -> str:
-    """Names of the changed fields, never their values for secrets."""
-    changed = [name for name in form.changed_data if name not in ("secret", "current_password")]
-    if form.cleaned_data.get("secret"):
-        changed.append("secret replaced")
-    return ", ".join(changed) or "no changes"
-
-
-def _prefill(request: HttpRequest) -> dict[str, str]:
-    """A link from a shared job page carries the project id; use it only if it is one."""
-    project_id = request.GET.get("project_id", "").strip().lower()
-    try:
-        validate_project_id(project_id)
-    except ValidationError:
-        return {}
-    return {"project_id": project_id}
-
-
-@require_http_methods(["GET", "POST"])
-@sensitive_post_parameters("secret", "current_password")
-def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    credential = _get_credential_for_user(request, pk)
-    stored = audit.describe(credential)  # before validation copies the submitted values onto it
-    form = CredentialForm(request.POST if request.method == "POST" else None, instance=credential, request=request)
-    if request.method == "POST":
-        if form.is_valid():
-            changes = _describe_changes(form)
-            form.save()
-            audit.record(audit.Action.CREDENTIAL_CHANGED, request, target=audit.describe(credential), detail=changes)
-            messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
-            return redirect("credential-list")
-        if "current_password" in form.errors:
-            audit.record(
-                audit.Action.CREDENTIAL_CHANGED,
-                request,
-                target=stored,
-                success=False,
-                detail="refused: wrong or missing dashboard password for replacing the secret",
-            )
-    context = {"form": form, "credential": credential}
-    return render(request, "jobs/credential_form.html", context, status=400 if form.errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    credential = _get_credential_for_user(request, pk)
-    if request.method == "POST":
-        target = audit.describe(credential)
-        credential.delete()
-        audit.record(audit.Action.CREDENTIAL_DELETED, request, target=target)
-        messages.success(request, _("Deleted credential “%(name)s”.") % {"name": credential.name})
-        return redirect("credential-list")
-    return render(request, "jobs/credential_confirm_delete.html", {"credential": credential})
-
-
-@require_POST
-def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
-    credential = _get_credential_for_user(request, pk)
-    try:
-        error = services.check_connection(credential)
-    except SecretUnreadable as unreadable:
-        audit.record(
-            audit.Action.CREDENTIAL_TESTED,
-            request,
-            target=audit.describe(credential),
-            success=False,
-            detail="the stored secret cannot be decrypted",
-        )
-        return _secret_unreadable(request, credential, unreadable)
-    audit.record(
-        audit.Action.CREDENTIAL_TESTED,
-        request,
-        target=audit.describe(credential),
-        success=error is None,
-        detail=str(error) if error else "",
-    )
-    if error is None:
-        messages.success(request, _("“%(name)s”: connected to ModelArts.") % {"name": credential.name})
-    else:
-        explanation = services.explain(error)
-        messages.error(
-            request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation}
-        )
-    return redirect("credential-list")

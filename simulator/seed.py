@@ -30,7 +30,9 @@ import random
 import uuid
 from dataclasses import dataclass
 
-REGION = "cn-north-4"
+import demo
+
+REGION = demo.REGION
 BASE_TIME_MS = 1_748_736_000_000  # 2025-06-01T00:00:00Z: every create_time lies before it.
 FIRST_JOB_ID = 10_000
 
@@ -76,13 +78,13 @@ def _stable_hex(*parts: str) -> str:
 
 DEMO = Tenant(
     name="demo",
-    domain_name="demo-account",
-    user_name="demo-user",
-    password="Demo-Passw0rd!",
-    access_key="DEMOAK0SIMULATOR0001",
-    secret_key="DemoSecretKey0ForTheModelArtsSimulator01",
-    project_id="5a1e0000000000000000000000000001",
-    region=REGION,
+    domain_name=demo.DOMAIN_NAME,
+    user_name=demo.USER_NAME,
+    password=demo.PASSWORD,
+    access_key=demo.ACCESS_KEY,
+    secret_key=demo.SECRET_KEY,
+    project_id=demo.PROJECT_ID,
+    region=demo.REGION,
 )
 OTHER = Tenant(
     name="other",

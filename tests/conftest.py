@@ -6,10 +6,11 @@ from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Credential
 from jobs import services
-from jobs.modelarts.client import VisualizationJob
-from jobs.modelarts.regions import is_loopback_host
-from jobs.models import CachedJob, Credential, JobListRefresh
+from jobs.models import CachedJob, JobListRefresh
+from modelarts.client import VisualizationJob
+from modelarts.regions import is_loopback_host
 from simulator.seed import DEMO
 from simulator.server import Simulator
 

@@ -14,9 +14,9 @@ import requests
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
-from jobs.modelarts.errors import CODES
-from jobs.modelarts.regions import REGIONS
 from jobs.status import GROUPS
+from modelarts.errors import CODES
+from modelarts.regions import REGIONS
 from tests.conftest import PROJECT_A, PROJECT_B
 
 MAX_LONG = 2**63 - 1

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from jobs.crypto import SecretMissing
-from jobs.models import AuditEvent
+from accounts.crypto import SecretMissing
+from audit.models import AuditEvent
 from simulator import seed
 from simulator.server import Simulator
 from tests.conftest import ALICE_SECRET, make_simulated_iam_credential
@@ -21,8 +21,8 @@ def staff_client(django_user_model):
 
 
 def test_credential_pages_never_show_the_secret(staff_client, alice_credential):
-    changelist = staff_client.get("/admin/jobs/credential/")
-    change = staff_client.get(f"/admin/jobs/credential/{alice_credential.pk}/change/")
+    changelist = staff_client.get("/admin/accounts/credential/")
+    change = staff_client.get(f"/admin/accounts/credential/{alice_credential.pk}/change/")
 
     for response in (changelist, change):
         html = response.content.decode()
@@ -41,7 +41,7 @@ def change_form(credential, **changes) -> dict:
 
 
 def test_admin_can_set_an_endpoint_override_but_it_is_validated(staff_client, alice_credential):
-    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+    url = f"/admin/accounts/credential/{alice_credential.pk}/change/"
 
     response = staff_client.post(url, change_form(alice_credential, modelarts_endpoint="http://internal.example.com"))
 
@@ -55,7 +55,7 @@ def test_admin_can_set_an_endpoint_override_but_it_is_validated(staff_client, al
 
 @pytest.mark.parametrize("field", ["modelarts_endpoint", "iam_endpoint"])
 def test_changing_an_endpoint_clears_the_secret_and_is_audited(staff_client, alice_credential, field):
-    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+    url = f"/admin/accounts/credential/{alice_credential.pk}/change/"
 
     staff_client.post(url, change_form(alice_credential, **{field: "https://harvest.example.net"}))
 
@@ -70,7 +70,7 @@ def test_changing_an_endpoint_clears_the_secret_and_is_audited(staff_client, ali
 
 
 def test_other_changes_keep_the_secret(staff_client, alice_credential):
-    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+    url = f"/admin/accounts/credential/{alice_credential.pk}/change/"
 
     staff_client.post(url, change_form(alice_credential, name="Renamed by staff"))
 
@@ -81,7 +81,7 @@ def test_other_changes_keep_the_secret(staff_client, alice_credential):
 
 
 def test_the_owner_cannot_be_changed_and_no_secret_can_be_set(staff_client, alice_credential, bob):
-    url = f"/admin/jobs/credential/{alice_credential.pk}/change/"
+    url = f"/admin/accounts/credential/{alice_credential.pk}/change/"
     ciphertext = alice_credential.secret_ciphertext
 
     form = change_form(alice_credential, owner=bob.pk, secret_ciphertext="forged", secret="typed-in")
@@ -96,7 +96,7 @@ def test_the_owner_cannot_be_changed_and_no_secret_can_be_set(staff_client, alic
 def test_the_iam_password_never_goes_to_the_new_host(staff_client, alice, alice_client, simulator):
     """The owner's next page view sends nothing anywhere and says what to do."""
     credential = make_simulated_iam_credential(alice, simulator)
-    url = f"/admin/jobs/credential/{credential.pk}/change/"
+    url = f"/admin/accounts/credential/{credential.pk}/change/"
     elsewhere = Simulator(host="127.0.0.1", port=0)  # the host a staff member would like the password sent to
     elsewhere.start()
     try:
@@ -116,19 +116,19 @@ def test_the_iam_password_never_goes_to_the_new_host(staff_client, alice, alice_
 
 
 def test_non_staff_users_are_sent_to_the_admin_login(alice_client):
-    response = alice_client.get("/admin/jobs/credential/")
+    response = alice_client.get("/admin/accounts/credential/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 
 
 def test_api_tokens_are_listed_without_their_hash(staff_client, alice):
-    from jobs.models import ApiToken
+    from accounts.models import ApiToken
 
     token, plaintext = ApiToken.issue(alice, "ci")
 
-    changelist = staff_client.get("/admin/jobs/apitoken/").content.decode()
-    change = staff_client.get(f"/admin/jobs/apitoken/{token.pk}/change/").content.decode()
+    changelist = staff_client.get("/admin/accounts/apitoken/").content.decode()
+    change = staff_client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
 
     assert "ci" in changelist and token.prefix in changelist
     for html in (changelist, change):

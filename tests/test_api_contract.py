@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from jobs.models import ApiToken
+from accounts.models import ApiToken
 from simulator import seed
 from simulator.seed import DEMO
 from tests.conftest import make_simulated_credential

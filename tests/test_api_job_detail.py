@@ -8,7 +8,7 @@ import responses
 from django.test import Client
 from django.utils import timezone
 
-from jobs.models import ApiToken
+from accounts.models import ApiToken
 from simulator import seed
 from simulator.seed import DEMO
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jobs.models import ApiToken
+from accounts.models import ApiToken
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, PROJECT_B, list_answer, make_job, store_list
 

@@ -6,9 +6,9 @@ import pytest
 import responses
 from django.test import Client
 
+from accounts.models import Credential
 from jobs import services
 from jobs.listing import ListQueryForm
-from jobs.models import Credential
 from tests.conftest import PROJECT_A, make_job, store_list
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import Client
 
-from jobs.models import AuditEvent, Credential
+from accounts.models import Credential
+from audit.models import AuditEvent
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_key_rotation_is_recorded(alice_credential, settings):
 
 
 def test_details_are_redacted():
-    from jobs import audit
+    from audit import log as audit
 
     event = audit.record(audit.Action.CREDENTIAL_TESTED, detail='password="hunter2" Authorization: SDK-HMAC-SHA256 x')
 
@@ -127,11 +128,11 @@ def test_staff_read_the_log_in_the_admin_but_nobody_edits_it(staff_client, alice
     alice_client.get("/")
     event = AuditEvent.objects.create(username="alice", action="login")
 
-    assert "alice" in staff_client.get("/admin/jobs/auditevent/").content.decode()
-    change = staff_client.get(f"/admin/jobs/auditevent/{event.pk}/change/")
+    assert "alice" in staff_client.get("/admin/audit/auditevent/").content.decode()
+    change = staff_client.get(f"/admin/audit/auditevent/{event.pk}/change/")
     assert change.status_code == 200 and 'type="submit"' not in change.content.decode().split("<form")[-1]
-    assert staff_client.post(f"/admin/jobs/auditevent/{event.pk}/change/", {"username": "x"}).status_code == 403
-    assert staff_client.post(f"/admin/jobs/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert staff_client.get("/admin/jobs/auditevent/add/").status_code == 403
-    assert alice_client.get("/admin/jobs/auditevent/").status_code == 302
+    assert staff_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"username": "x"}).status_code == 403
+    assert staff_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert staff_client.get("/admin/audit/auditevent/add/").status_code == 403
+    assert alice_client.get("/admin/audit/auditevent/").status_code == 302
     assert AuditEvent.objects.get(pk=event.pk).username == "alice"

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import responses
 
-from jobs.modelarts import errors
-from jobs.modelarts.auth import IamTokenAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy
-from jobs.modelarts.http import Timeouts
+from modelarts import errors
+from modelarts.auth import IamTokenAuth
+from modelarts.client import ModelArtsClient, RetryPolicy
+from modelarts.http import Timeouts
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
 ENDPOINT = "https://modelarts.cn-north-4.myhuaweicloud.com"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jobs.cache import RedisCache
+from dashboard.cache import RedisCache
 from tests.test_multiprocess import redis_answers
 from tests.test_settings import load_settings
 
@@ -13,7 +13,7 @@ def test_a_redis_cache_url_selects_this_backend():
     result = load_settings("settings.CACHES['default']['BACKEND']", CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "jobs.cache.RedisCache"
+    assert result.stdout.strip() == "dashboard.cache.RedisCache"
 
 
 def test_every_call_gets_the_same_client():

@@ -13,7 +13,8 @@ UNNAMED = {
     "projects/<project_id:project_id>/visualization-jobs/",  # API list, trailing slash
     "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",  # API detail, trailing slash
     "",  # the API's JSON 404 for everything else under /api/
-    "^(?P<app_label>auth|jobs|axes)/$",  # the admin's app index, tested through its named twin
+    "^admin/jobs/(?P<rest>(?:credential|apitoken)/.*)$",  # redirects from the admin's old addresses
+    "^admin/jobs/(?P<rest>auditevent/.*)$",
     "admin/password_change/",  # the throttled form in place of the admin's, tested as admin:password_change
     "<path:object_id>/",  # the admin's redirect from an object's old URL to its change page
     "(?P<url>.*)$",  # the admin's catch-all redirect
@@ -39,7 +40,7 @@ def sample_arguments(pattern: URLPattern, credential, user) -> dict:
         "pk": credential.pk,
         "project_id": credential.project_id,
         "job_id": 1,
-        "app_label": "jobs",
+        "app_label": "accounts",
         "model_name": "credential",
         "object_id": credential.pk,
         "content_type_id": 1,

@@ -7,10 +7,10 @@ import requests
 import responses
 from responses import matchers
 
-from jobs.modelarts import errors, signing
-from jobs.modelarts.auth import SignatureAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy, new_session
-from jobs.modelarts.http import Timeouts
+from modelarts import errors, signing
+from modelarts.auth import SignatureAuth
+from modelarts.client import ModelArtsClient, RetryPolicy, new_session
+from modelarts.http import Timeouts
 
 ENDPOINT = "https://modelarts.cn-north-4.myhuaweicloud.com"
 PROJECT = "0123456789abcdef0123456789abcdef"

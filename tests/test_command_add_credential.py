@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from jobs.models import Credential
+from accounts.models import Credential
 from tests.conftest import PROJECT_A
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import CommandError, call_command
 
-from jobs import crypto
-from jobs.management.commands import rotate_credential_keys
-from jobs.models import Credential
+from accounts import crypto
+from accounts.management.commands import rotate_credential_keys
+from accounts.models import Credential
 from tests.conftest import PROJECT_A, PROJECT_B, make_credential
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from jobs.models import Credential
+from accounts.models import Credential
 from simulator.seed import DEMO
 
 pytestmark = pytest.mark.django_db

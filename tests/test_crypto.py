@@ -5,7 +5,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from jobs import crypto
+from accounts import crypto
 from tests.conftest import ALICE_SECRET
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.models import ApiToken
 from jobs import services
-from jobs.models import ApiToken
 from simulator.seed import DEMO, DEMO_RUNNING_JOB_ID
 from tests.conftest import make_job, make_simulated_credential, store_list
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jobs.modelarts import errors
+from modelarts import errors
 
 
 @pytest.mark.parametrize(

@@ -28,10 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from accounts.models import Credential
 from jobs import services
-from jobs.modelarts import errors
-from jobs.modelarts.client import VisualizationJob
-from jobs.models import CachedJob, Credential
+from jobs.models import CachedJob
+from modelarts import errors
+from modelarts.client import VisualizationJob
 from simulator import seed
 from simulator.seed import DEMO
 from simulator.server import Simulator

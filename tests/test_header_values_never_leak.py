@@ -14,12 +14,12 @@ import responses
 from django.test import Client
 from django.views.debug import get_exception_reporter_class
 
+from dashboard.redaction import RedactSecretsFilter
 from jobs import services
-from jobs.modelarts import errors
-from jobs.modelarts.auth import IamTokenAuth, SignatureAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy, new_session
-from jobs.modelarts.http import Timeouts
-from jobs.redaction import RedactSecretsFilter
+from modelarts import errors
+from modelarts.auth import IamTokenAuth, SignatureAuth
+from modelarts.client import ModelArtsClient, RetryPolicy, new_session
+from modelarts.http import Timeouts
 from simulator import seed
 from simulator.seed import DEMO
 from tests.conftest import make_simulated_credential

@@ -52,7 +52,7 @@ def test_readyz_fails_when_the_database_does_not_answer(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_readyz_fails_when_the_cache_does_not_answer(client, monkeypatch):
-    monkeypatch.setattr("jobs.health.cache.get", lambda key: None)
+    monkeypatch.setattr("dashboard.health.cache.get", lambda key: None)
 
     response = client.get("/readyz")
 

@@ -17,9 +17,9 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from jobs import services
-from jobs.modelarts import errors
 from jobs.status import STATUSES, status_for
 from jobs.templatetags import jobs_tags
+from modelarts import errors
 from tests.conftest import PROJECT_A, make_job, store_list
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test import Client
 
 from jobs import services
-from jobs.modelarts import errors
-from jobs.modelarts.auth import IamTokenAuth, SignatureAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy
-from jobs.modelarts.http import Timeouts
 from jobs.status import status_for
+from modelarts import errors
+from modelarts.auth import IamTokenAuth, SignatureAuth
+from modelarts.client import ModelArtsClient, RetryPolicy
+from modelarts.http import Timeouts
 from simulator import seed
 from simulator.seed import DEMO, OTHER
 from tests.conftest import make_credential, make_simulated_iam_credential

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from jobs.models import ApiToken, Credential
+from accounts.models import ApiToken, Credential
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential
 
 pytestmark = pytest.mark.django_db

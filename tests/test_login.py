@@ -103,7 +103,7 @@ def test_activity_pushes_the_idle_expiry_forward(alice_client, settings, monkeyp
     first_expiry = Session.objects.get().expire_date
 
     later = time.time() + 600
-    monkeypatch.setattr("jobs.middleware.time.time", lambda: later)
+    monkeypatch.setattr("dashboard.middleware.time.time", lambda: later)
     alice_client.get("/credentials/")
 
     assert Session.objects.get().expire_date > first_expiry

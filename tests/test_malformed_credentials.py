@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from jobs.modelarts import errors
-from jobs.modelarts.auth import SignatureAuth
-from jobs.models import Credential
+from accounts.models import Credential
+from modelarts import errors
+from modelarts.auth import SignatureAuth
 from simulator import seed
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_credential, make_simulated_credential

@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
+import accounts.auth_urls
 import dashboard.urls
-import jobs.account_urls
 from tests.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ RESET_PAGES = ["/accounts/password_reset/", "/accounts/password_reset/done/", "/
 
 def rebuild_urlconf() -> None:
     """The reset pages are added when the URLconf is imported: import it again under the current settings."""
-    importlib.reload(jobs.account_urls)
+    importlib.reload(accounts.auth_urls)
     importlib.reload(dashboard.urls)
     clear_url_caches()
 

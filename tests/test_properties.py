@@ -30,11 +30,11 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from jobs.modelarts import signing
-from jobs.modelarts.auth import SignatureAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy, parse_body, parse_job, parse_job_list
-from jobs.modelarts.errors import ModelArtsError
-from jobs.modelarts.http import Timeouts
+from modelarts import signing
+from modelarts.auth import SignatureAuth
+from modelarts.client import ModelArtsClient, RetryPolicy, parse_body, parse_job, parse_job_list
+from modelarts.errors import ModelArtsError
+from modelarts.http import Timeouts
 from tests import strategies as S
 from tests.conftest import PROJECT_A, PROJECT_B
 

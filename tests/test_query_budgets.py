@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import ApiToken
 from jobs import listing, services
 from jobs.listing import ListQueryForm
-from jobs.models import ApiToken
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_credential, make_job, store_list
 

@@ -1,6 +1,6 @@
 import pytest
 
-from jobs.modelarts import regions
+from modelarts import regions
 
 
 def test_public_endpoints_by_region():

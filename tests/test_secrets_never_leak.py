@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from jobs.models import Credential
-from jobs.redaction import RedactSecretsFilter
+from accounts.models import Credential
+from dashboard.redaction import RedactSecretsFilter
 from simulator import seed
 from simulator.seed import DEMO, OTHER
 from tests.conftest import make_simulated_credential, make_simulated_iam_credential
@@ -46,10 +46,10 @@ def visit_everything(client: Client, staff: Client, aksk: Credential, iam: Crede
         page(client.get(path))
     for path in (
         "/admin/",
-        "/admin/jobs/credential/",
-        f"/admin/jobs/credential/{aksk.pk}/change/",
-        f"/admin/jobs/credential/{iam.pk}/change/",
-        "/admin/jobs/auditevent/",
+        "/admin/accounts/credential/",
+        f"/admin/accounts/credential/{aksk.pk}/change/",
+        f"/admin/accounts/credential/{iam.pk}/change/",
+        "/admin/audit/auditevent/",
         "/admin/jobs/cachedjob/",
         "/admin/axes/accessattempt/",
     ):
@@ -112,7 +112,7 @@ def failing_send(session, method, url, *, timeouts, **kwargs):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("breaking", "replacement"),
-    [("jobs.modelarts.signing.signature", failing_signature), ("jobs.modelarts.auth.send", failing_send)],
+    [("modelarts.signing.signature", failing_signature), ("modelarts.auth.send", failing_send)],
 )
 def test_not_on_the_technical_500_page(stored, clients, settings, monkeypatch, breaking, replacement):
     """A bug deep in the client, with the secret in a frame's variables (named as the real functions name it)."""
@@ -155,4 +155,4 @@ def test_log_filter_is_installed_on_the_console_handler(settings):
     handler = settings.LOGGING["handlers"]["console"]
 
     assert "redact_secrets" in handler["filters"]
-    assert settings.LOGGING["filters"]["redact_secrets"]["()"] == "jobs.redaction.RedactSecretsFilter"
+    assert settings.LOGGING["filters"]["redact_secrets"]["()"] == "dashboard.redaction.RedactSecretsFilter"

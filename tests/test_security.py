@@ -9,7 +9,7 @@ import responses
 from cryptography.fernet import Fernet
 from django.test import Client
 
-from jobs.models import Credential
+from accounts.models import Credential
 from tests.conftest import make_job, store_list
 from tests.test_settings import ROOT, load_settings, settings_environment
 

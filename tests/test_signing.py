@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from jobs.modelarts import signing
+from modelarts import signing
 from tests.signing_vectors import VECTORS, vector_id
 
 VECTOR_TIME = datetime(2019, 11, 15, 3, 36, 55, tzinfo=UTC)

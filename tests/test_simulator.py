@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from jobs.modelarts.signing import AkSkAuth
+from modelarts.signing import AkSkAuth
 from simulator import seed
 from simulator.__main__ import build_parser, parse_fault, parse_job_fault
 from simulator.seed import DEMO, OTHER

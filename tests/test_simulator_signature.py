@@ -14,8 +14,8 @@ from urllib.parse import quote, urlencode
 import pytest
 import requests
 
-from jobs.modelarts import signing
-from jobs.modelarts.signing import AkSkAuth
+from modelarts import signing
+from modelarts.signing import AkSkAuth
 from simulator import signature
 from simulator.auth import TokenStore, authenticate
 from simulator.seed import DEMO

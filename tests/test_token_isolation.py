@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from jobs.models import Credential
+from accounts.models import Credential
 from simulator import seed
 from simulator.seed import DEMO
 from tests.conftest import make_simulated_iam_credential, redis_answers
@@ -27,7 +27,7 @@ WRONG_PASSWORD = "a-guess-at-the-password"
 BACKENDS = {
     "local memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "isolation"},
     "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "isolation_cache"},
-    "redis": {"BACKEND": "jobs.cache.RedisCache", "LOCATION": REDIS_URL},
+    "redis": {"BACKEND": "dashboard.cache.RedisCache", "LOCATION": REDIS_URL},
 }
 
 

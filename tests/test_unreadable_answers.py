@@ -9,11 +9,11 @@ import pytest
 import responses
 from django.core.management import CommandError, call_command
 
-from jobs.modelarts import errors
-from jobs.modelarts.auth import IamTokenAuth, SignatureAuth
-from jobs.modelarts.client import ModelArtsClient, RetryPolicy
-from jobs.modelarts.http import MAX_JSON_DEPTH, Timeouts
 from jobs.models import CachedJob
+from modelarts import errors
+from modelarts.auth import IamTokenAuth, SignatureAuth
+from modelarts.client import ModelArtsClient, RetryPolicy
+from modelarts.http import MAX_JSON_DEPTH, Timeouts
 
 ENDPOINT = "https://modelarts.cn-north-4.myhuaweicloud.com"
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"

@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from jobs.models import ApiToken
+from accounts.models import ApiToken
 from tests.conftest import PROJECT_A, make_job, store_list
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,8 @@ def test_linked_from_the_header(alice_client):
 
 
 def test_creating_and_revoking_tokens_is_audited(alice_client, alice):
-    from jobs.models import ApiToken, AuditEvent
+    from accounts.models import ApiToken
+    from audit.models import AuditEvent
 
     alice_client.post("/settings/api-tokens/", {"name": "ci"})
     token = ApiToken.objects.get(owner=alice)

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from jobs.models import Credential
+from accounts.models import Credential
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import jobs.models
+import accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,8 +28,8 @@ class Migration(migrations.Migration):
                 ('iam_domain', models.CharField(blank=True, max_length=128, verbose_name='IAM domain (account) name')),
                 ('iam_user', models.CharField(blank=True, max_length=128, verbose_name='IAM user name')),
                 ('secret_ciphertext', models.TextField(editable=False)),
-                ('modelarts_endpoint', models.CharField(blank=True, help_text="Overrides the region's ModelArts endpoint (private deployments, the simulator). Admins only.", max_length=200, validators=[jobs.models.validate_endpoint_url])),
-                ('iam_endpoint', models.CharField(blank=True, help_text="Overrides the region's IAM endpoint. Admins only.", max_length=200, validators=[jobs.models.validate_endpoint_url])),
+                ('modelarts_endpoint', models.CharField(blank=True, help_text="Overrides the region's ModelArts endpoint (private deployments, the simulator). Admins only.", max_length=200, validators=[accounts.models.validate_endpoint_url])),
+                ('iam_endpoint', models.CharField(blank=True, help_text="Overrides the region's IAM endpoint. Admins only.", max_length=200, validators=[accounts.models.validate_endpoint_url])),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('updated', models.DateTimeField(auto_now=True)),
                 ('last_checked_at', models.DateTimeField(blank=True, null=True)),

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("selenium", reason="Selenium is not installed: install the project's test extras")
 
 
-from jobs.models import Credential  # noqa: E402
+from accounts.models import Credential  # noqa: E402
 from jobs.status import STATUSES  # noqa: E402
 from simulator import seed  # noqa: E402
 from simulator.seed import DEMO  # noqa: E402

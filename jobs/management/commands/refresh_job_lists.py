@@ -1,12 +1,13 @@
 """Refresh cached job lists from cron, so pages rarely wait for ModelArts; and, on the same schedule, delete
-audit and login records past their retention (jobs/retention.py)."""
+audit and login records past their retention (audit/retention.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import QuerySet
 
-from jobs import retention, services
-from jobs.models import Credential
+from accounts.models import Credential
+from audit import retention
+from jobs import services
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.limits import check_room_for_credential
-from jobs.modelarts.regions import REGIONS
-from jobs.models import Credential
+from accounts.limits import check_room_for_credential
+from accounts.models import Credential
+from modelarts.regions import REGIONS
 
 
 class Command(BaseCommand):

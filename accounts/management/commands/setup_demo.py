@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.backends import DEMO_USERNAME
-from jobs.models import Credential
-from simulator.seed import DEMO
+import demo
+from accounts.backends import DEMO_USERNAME
+from accounts.models import Credential
 
 
 class Command(BaseCommand):
@@ -22,14 +22,14 @@ class Command(BaseCommand):
         if created or not user.check_password("demo"):
             user.set_password("demo")
             user.save()
-        credential = Credential.objects.filter(owner=user, project_id=DEMO.project_id).first()
-        credential = credential or Credential(owner=user, project_id=DEMO.project_id)
+        credential = Credential.objects.filter(owner=user, project_id=demo.PROJECT_ID).first()
+        credential = credential or Credential(owner=user, project_id=demo.PROJECT_ID)
         credential.name = "Demo project (simulator)"
-        credential.region = DEMO.region
+        credential.region = demo.REGION
         credential.auth_kind = Credential.AuthKind.AKSK
-        credential.access_key = DEMO.access_key
-        credential.set_secret(DEMO.secret_key)
+        credential.access_key = demo.ACCESS_KEY
+        credential.set_secret(demo.SECRET_KEY)
         credential.modelarts_endpoint = credential.iam_endpoint = options["simulator_url"]
         credential.full_clean(exclude=["owner"])
         credential.save()
-        self.stdout.write(f"Demo login ready: user 'demo', password 'demo', project {DEMO.project_id}.")
+        self.stdout.write(f"Demo login ready: user 'demo', password 'demo', project {demo.PROJECT_ID}.")

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from jobs import audit, crypto
-from jobs.models import Credential
+from accounts import crypto
+from accounts.models import Credential
+from audit import log as audit
 
 BATCH_SIZE = 500
 

@@ -4,8 +4,10 @@ from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .models import AuditEvent, Credential
-from .redaction import redact
+from accounts.models import Credential
+from dashboard.redaction import redact
+
+from .models import AuditEvent
 
 Action = AuditEvent.Action
 
@@ -51,6 +53,6 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    """Also a wrong password typed to confirm a change (jobs.throttle): the path tells which form."""
+    """Also a wrong password typed to confirm a change (accounts.throttle): the path tells which form."""
     username = str(credentials.get("username", ""))
     record(Action.LOGIN_FAILED, request, username=username, success=False, detail=request.path if request else "")

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit
+from audit import log as audit
+
 from .limits import check_room_for_api_token
 from .models import ApiToken
 
@@ -57,7 +58,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         "created": created,
         "plaintext": plaintext,
     }
-    response = render(request, "jobs/api_tokens.html", context, status=400 if form.errors else 200)
+    response = render(request, "accounts/api_tokens.html", context, status=400 if form.errors else 200)
     add_never_cache_headers(response)  # the page with the token must not come back from a cache or history
     return response
 

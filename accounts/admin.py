@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from . import audit
-from .models import ApiToken, AuditEvent, Credential
+from audit import log as audit
+
+from .models import ApiToken, Credential
 
 ENDPOINT_FIELDS = ("modelarts_endpoint", "iam_endpoint")
 
@@ -59,25 +60,6 @@ class CredentialAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         """A credential without a secret would be useless; users add them on their own pages."""
-        return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is written by the app and never edited, not even by superusers."""
-
-    list_display = ["created", "username", "action", "target", "client_address", "success"]
-    list_filter = ["action", "success"]
-    search_fields = ["username", "target", "client_address"]
-    date_hierarchy = "created"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -1,6 +1,6 @@
 """Django's password change and reset pages, with their password and mail checks throttled.
 
-The old password on the change form is checked like a login (jobs.throttle). The reset form sends mail to
+The old password on the change form is checked like a login (accounts.throttle). The reset form sends mail to
 whatever address is typed, without login: each client address and each typed address may ask
 PASSWORD_RESET_LIMIT times an hour, so the form can neither flood a mailbox nor the mail server.
 """

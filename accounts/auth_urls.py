@@ -4,18 +4,18 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import accounts
+from . import passwords
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]
 
 if settings.PASSWORD_RESET_BY_EMAIL:
     urlpatterns += [
-        path("password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+        path("password_reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
         path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
         path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
         path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

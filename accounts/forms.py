@@ -1,0 +1,86 @@
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .limits import check_room_for_credential
+from .models import Credential
+from .throttle import confirm_password
+
+
+class CredentialForm(forms.ModelForm):
+    """Secrets are write-only: the field is never prefilled, and left empty it keeps the stored one."""
+
+    secret = forms.CharField(
+        label=_("Secret key or password"),
+        strip=False,
+        required=False,
+        max_length=256,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("The secret key for AK/SK, or the IAM user's password."),
+    )
+
+    current_password = forms.CharField(
+        label=_("Your dashboard password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed to replace the stored secret."),
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["name", "region", "project_id", "auth_kind", "access_key", "iam_domain", "iam_user"]
+        # Labels here rather than as the model's verbose names: translating them needs no migration.
+        labels = {
+            "name": _("Name"),
+            "region": _("Region"),
+            "project_id": _("Project id"),
+            "auth_kind": _("Authentication"),
+            "access_key": _("Access key"),
+            "iam_domain": _("IAM domain (account) name"),
+            "iam_user": _("IAM user name"),
+        }
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.instance.owner = request.user
+        if self.instance.has_secret:
+            self.fields["secret"].help_text = _("A secret is stored. Leave this empty to keep it, or type a new one.")
+        else:
+            del self.fields["current_password"]
+
+    def clean_project_id(self) -> str:
+        project_id = self.cleaned_data["project_id"].strip().lower()
+        others = Credential.objects.filter(owner=self.instance.owner, project_id=project_id)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("You already have a credential for this project; edit that one instead."))
+        return project_id
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:  # editing one of the stored credentials is always possible
+            check_room_for_credential(self.instance.owner)
+        kind_changed = self.instance.pk and "auth_kind" in self.changed_data
+        if not cleaned.get("secret") and (not self.instance.has_secret or kind_changed):
+            self.add_error("secret", _("Enter the secret key or password."))
+        if cleaned.get("secret") and self.instance.has_secret:
+            self._check_current_password(cleaned.get("current_password", ""))
+        return cleaned
+
+    def _check_current_password(self, password: str) -> None:
+        """Someone at an unlocked screen must not be able to swap the keys a teammate relies on, nor guess the
+        password here without the login's lockout."""
+        if not password:
+            self.add_error("current_password", _("Enter your dashboard password to replace the stored secret."))
+        elif not confirm_password(self.request, password):
+            self.add_error("current_password", _("That is not your dashboard password."))
+
+    @property
+    def secret_replaced(self) -> bool:
+        return bool(self.cleaned_data.get("secret")) and self.instance.has_secret
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("secret"):
+            self.instance.set_secret(self.cleaned_data["secret"])
+        return super().save(commit)

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Who did what to which credential, from where, with what outcome. Written by the app, read in the
+    admin by staff, never edited. Secrets never go in here."""
+
+    class Action:
+        """What happened: plain strings, so a new kind of event needs no migration (only a LABELS entry)."""
+
+        LOGIN = "login"
+        LOGIN_FAILED = "login_failed"
+        LOGOUT = "logout"
+        CREDENTIAL_CREATED = "credential_created"
+        CREDENTIAL_CHANGED = "credential_changed"
+        CREDENTIAL_DELETED = "credential_deleted"
+        CREDENTIAL_TESTED = "credential_tested"
+        KEYS_ROTATED = "keys_rotated"
+        API_TOKEN_CREATED = "api_token_created"
+        API_TOKEN_REVOKED = "api_token_revoked"
+
+    LABELS = {
+        Action.LOGIN: "Logged in",
+        Action.LOGIN_FAILED: "Failed login",
+        Action.LOGOUT: "Logged out",
+        Action.CREDENTIAL_CREATED: "Credential created",
+        Action.CREDENTIAL_CHANGED: "Credential changed",
+        Action.CREDENTIAL_DELETED: "Credential deleted",
+        Action.CREDENTIAL_TESTED: "Credential tested",
+        Action.KEYS_ROTATED: "Credential keys rotated",
+        Action.API_TOKEN_CREATED: "API token created",
+        Action.API_TOKEN_REVOKED: "API token revoked",
+    }
+
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)  # kept when the user is deleted, or never existed
+    action = models.CharField(max_length=32)
+    target = models.CharField(max_length=200, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    success = models.BooleanField(default=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        db_table = "jobs_auditevent"  # created by the jobs app, before the audit log had an app of its own
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        return self.LABELS.get(self.action, self.action)
