@@ -60,13 +60,12 @@ class NoStoreForSignedInMiddleware:
 
 
 class HealthProbeMiddleware:
-    """Answers /healthz and /readyz before the Host header is checked.
+    """Answers /healthz and /readyz, the only place that routes them, before anything else looks at the request.
 
-    A load balancer or orchestrator probes an instance by its own address (Kubernetes sends the pod's IP
-    as Host), which ALLOWED_HOSTS rightly refuses for pages. The probes show nothing that depends on the
-    host, so they answer whatever it says; every other path is validated as before. Placed after
-    SecurityMiddleware (whose redirect to HTTPS exempts them through SECURE_REDIRECT_EXEMPT) and before
-    CommonMiddleware, the first to validate the host.
+    A load balancer or orchestrator probes an instance over plain HTTP and by its own address (Kubernetes
+    sends the pod's IP as Host). Pages rightly redirect the first to HTTPS and refuse the second
+    (ALLOWED_HOSTS); the probes show nothing that depends on either, so they answer first, and every other
+    path goes through SecurityMiddleware and host validation as before.
     """
 
     PROBES = {"/healthz": health.healthz, "/readyz": health.readyz}

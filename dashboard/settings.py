@@ -88,8 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dashboard.middleware.HealthProbeMiddleware",  # first: probes come over plain HTTP, with any Host
     "django.middleware.security.SecurityMiddleware",
-    "dashboard.middleware.HealthProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -206,8 +206,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 # HTTPS. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO so Django
 # knows the original scheme; SECURE_SSL_REDIRECT=0 leaves redirecting to the proxy.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Load balancers probe without TLS: the health checks answer on plain HTTP too (dashboard.middleware).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Load balancers probe without TLS: the health checks answer before this redirect (dashboard.middleware).
 _proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)

@@ -6,11 +6,7 @@ from django.views.i18n import set_language
 
 from accounts import passwords
 
-from . import health
-
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.auth_urls")),
     # The admin's own copy of the password change form would check the old password without the lockout.
     path("admin/password_change/", passwords.PasswordChangeView.as_view()),
