@@ -71,10 +71,22 @@ def test_check_deploy_is_clean_with_only_the_required_variables():
     assert "no issues" in result.stdout
 
 
+PROXY = {"SECURE_SSL_REDIRECT": "0", "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO"}
+
+
 def test_a_proxy_deployment_can_turn_the_redirect_off():
-    result = check_deploy(**production(SECURE_SSL_REDIRECT="0", SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO"))
+    result = check_deploy(**production(**PROXY, TRUSTED_PROXY_COUNT="1"))
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_proxy_without_a_trusted_proxy_count_is_warned_about():
+    """Every login would seem to come from the proxy: the per-address lockout would lock everyone out."""
+    result = check_deploy(**production(**PROXY))
+
+    assert result.returncode == 1
+    assert "accounts.W001" in result.stdout + result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stdout + result.stderr
 
 
 def test_production_cookies_are_secure():
