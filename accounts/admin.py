@@ -5,43 +5,28 @@ from audit import log as audit
 from .models import ApiToken, Credential
 
 ENDPOINT_FIELDS = ("modelarts_endpoint", "iam_endpoint")
+# How the credential authenticates, apart from where: the owner's alone. Were one editable here, staff could
+# have the secret sent as something else (a secret key re-entered after an endpoint change, then the
+# credential switched to IAM password authentication, posts that key to the new IAM endpoint as a password).
+LOCKED_AUTH_FIELDS = [name for name in Credential.AUTH_FIELDS if name not in (*ENDPOINT_FIELDS, "secret_ciphertext")]
+HISTORY_FIELDS = ["created", "updated", "last_checked_at", "last_check_ok", "last_check_message"]
 
 
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
     """Secrets are not editable or visible here: only whether one is stored.
 
-    Staff may point a credential at a private endpoint, but not take its secret along: a changed endpoint
-    clears the stored secret, so the owner types it again knowing where it goes, and the change is
-    audited. The owner cannot be changed either (that would hand the secret to someone else).
+    Staff may rename a credential and point it at a private endpoint, but not take its secret along: a
+    changed endpoint clears the stored secret, so the owner types it again knowing where it goes, and the
+    change is audited. Nothing else about how it authenticates can be changed (LOCKED_AUTH_FIELDS), nor its
+    owner (that would hand the secret to someone else).
     """
 
     list_display = ["name", "owner", "region", "project_id", "auth_kind", "secret_stored", "last_check_ok"]
     list_filter = ["region", "auth_kind"]
     search_fields = ["name", "project_id", "owner__username"]
-    readonly_fields = [
-        "owner",
-        "secret_stored",
-        "created",
-        "updated",
-        "last_checked_at",
-        "last_check_ok",
-        "last_check_message",
-    ]
-    fields = [
-        "owner",
-        "name",
-        "region",
-        "project_id",
-        "auth_kind",
-        "access_key",
-        "iam_domain",
-        "iam_user",
-        "secret_stored",
-        "modelarts_endpoint",
-        "iam_endpoint",
-        *readonly_fields[2:],
-    ]
+    readonly_fields = ["owner", *LOCKED_AUTH_FIELDS, "secret_stored", *HISTORY_FIELDS]
+    fields = ["owner", "name", *LOCKED_AUTH_FIELDS, "secret_stored", *ENDPOINT_FIELDS, *HISTORY_FIELDS]
 
     @admin.display(boolean=True, description="Secret stored")
     def secret_stored(self, credential: Credential) -> bool:

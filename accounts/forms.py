@@ -2,13 +2,28 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jobs import services
+
 from .limits import check_room_for_credential
 from .models import Credential
 from .throttle import confirm_password
 
 
-class CredentialForm(forms.ModelForm):
-    """Secrets are write-only: the field is never prefilled, and left empty it keeps the stored one."""
+class RequestFormMixin:
+    """A form whose checks need the request: whose password to confirm, from which client address."""
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+
+class CredentialForm(RequestFormMixin, forms.ModelForm):
+    """Secrets are write-only: the field is never prefilled, and left empty it keeps the stored one.
+
+    Typing a secret for a saved credential takes the dashboard password, whether one is stored or an
+    administrator cleared it; and where an administrator pointed the credential at other endpoints than its
+    region's, it takes the owner's word that they trust those hosts with it (the page shows them).
+    """
 
     secret = forms.CharField(
         label=_("Secret key or password"),
@@ -19,12 +34,18 @@ class CredentialForm(forms.ModelForm):
         help_text=_("The secret key for AK/SK, or the IAM user's password."),
     )
 
+    trust_endpoints = forms.BooleanField(
+        label=_("I trust the endpoints an administrator set for this credential with my secret"),
+        required=False,
+        help_text=_("Needed to enter a secret: it will be used with the endpoints shown above."),
+    )
+
     current_password = forms.CharField(
         label=_("Your dashboard password"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
-        help_text=_("Needed to replace the stored secret."),
+        help_text=_("Needed to enter a secret."),
     )
 
     class Meta:
@@ -41,14 +62,15 @@ class CredentialForm(forms.ModelForm):
             "iam_user": _("IAM user name"),
         }
 
-    def __init__(self, *args, request: HttpRequest, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.request = request
-        self.instance.owner = request.user
+        self.instance.owner = self.request.user
         if self.instance.has_secret:
             self.fields["secret"].help_text = _("A secret is stored. Leave this empty to keep it, or type a new one.")
-        else:
+        if self.instance.pk is None:  # nobody's secret to take over yet
             del self.fields["current_password"]
+        if not (self.instance.modelarts_endpoint or self.instance.iam_endpoint):  # only staff set these
+            del self.fields["trust_endpoints"]
 
     def clean_project_id(self) -> str:
         project_id = self.cleaned_data["project_id"].strip().lower()
@@ -64,21 +86,37 @@ class CredentialForm(forms.ModelForm):
         kind_changed = self.instance.pk and "auth_kind" in self.changed_data
         if not cleaned.get("secret") and (not self.instance.has_secret or kind_changed):
             self.add_error("secret", _("Enter the secret key or password."))
-        if cleaned.get("secret") and self.instance.has_secret:
+        if cleaned.get("secret") and self.instance.pk is not None:
             self._check_current_password(cleaned.get("current_password", ""))
+            overridden = self._overridden_endpoints(cleaned.get("region"))
+            if overridden and not cleaned.get("trust_endpoints"):
+                message = _(
+                    "An administrator pointed this credential at %(endpoints)s instead of its region's public "
+                    "endpoints. Tick the box if you trust them with your secret; otherwise leave the secret "
+                    "empty and ask the administrators why."
+                )
+                self.add_error("trust_endpoints", message % {"endpoints": ", ".join(overridden)})
         return cleaned
 
     def _check_current_password(self, password: str) -> None:
-        """Someone at an unlocked screen must not be able to swap the keys a teammate relies on, nor guess the
-        password here without the login's lockout."""
+        """Someone at an unlocked screen must not be able to swap the keys a teammate relies on, or put their
+        own where an administrator cleared the secret, nor guess the password here without the login's
+        lockout."""
         if not password:
-            self.add_error("current_password", _("Enter your dashboard password to replace the stored secret."))
+            self.add_error("current_password", _("Enter your dashboard password to enter a secret."))
         elif not confirm_password(self.request, password):
             self.add_error("current_password", _("That is not your dashboard password."))
 
-    @property
-    def secret_replaced(self) -> bool:
-        return bool(self.cleaned_data.get("secret")) and self.instance.has_secret
+    def _overridden_endpoints(self, region: str | None) -> list[str]:
+        """The endpoints set by an administrator that the secret would be used with, in the submitted region
+        (an override may be the public host of one region and not of another)."""
+        if region is None:  # refused already
+            return []
+        stored = self.instance
+        candidate = Credential(
+            region=region, modelarts_endpoint=stored.modelarts_endpoint, iam_endpoint=stored.iam_endpoint
+        )
+        return [endpoint.url for endpoint in services.endpoints(candidate) if endpoint.overridden]
 
     def save(self, commit=True):
         if self.cleaned_data.get("secret"):

@@ -115,8 +115,9 @@ class Credential(models.Model):
     def clean(self) -> None:
         """An access key goes into the Authorization header, so it must fit in one (signing.fits_in_header).
         IAM names go into a JSON body, which carries any character, so only control characters are refused
-        there: no real IAM name has one, they are invisible on pages, and a line break would make the token
-        cache's key (the identity's parts joined by line breaks) the same for two different identities."""
+        there: no real IAM name has one, and they are invisible on pages, where a name holding one would look
+        like another. (They cannot make two identities share a cached IAM token: its key is an HMAC over a
+        JSON list of the endpoint, names, project and password; see IamTokenAuth.cache_key.)"""
         errors = {}
         if self.auth_kind == self.AuthKind.AKSK and not self.access_key:
             errors["access_key"] = _("An access key is required for AK/SK authentication.")

@@ -6,7 +6,6 @@ PASSWORD_RESET_LIMIT times an hour, so the form can neither flood a mailbox nor 
 """
 
 import time
-from hashlib import sha256
 from math import ceil
 
 from axes.helpers import get_client_ip_address
@@ -15,19 +14,17 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
+from .forms import RequestFormMixin
 from .throttle import confirm_password
 
 RESET_WINDOW_SECONDS = 3600
+RESET_KEY_SALT = "accounts.passwords.reset-limit"
 
 
-class ThrottledPasswordChangeForm(PasswordChangeForm):
-    def __init__(self, user, *args, request: HttpRequest, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.request = request
-
+class ThrottledPasswordChangeForm(RequestFormMixin, PasswordChangeForm):
     def clean_old_password(self) -> str:
         old_password = self.cleaned_data["old_password"]
         if not confirm_password(self.request, old_password):
@@ -42,11 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
-    def __init__(self, *args, request: HttpRequest, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
+class ThrottledPasswordResetForm(RequestFormMixin, PasswordResetForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         address = get_client_ip_address(self.request) or ""
@@ -66,12 +59,22 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
 
 def _count_reset_request(kind: str, value: str) -> int:
-    """Requests so far in this clock hour for one client address or one typed mail address (hashed: the
-    cache holds no mail addresses). Fixed windows need one atomic increment and no stored timestamps."""
+    """Requests so far in this clock hour for one client address or one typed mail address. Fixed windows
+    need one atomic increment and no stored timestamps.
+
+    The cache holds no addresses: they are keyed by an HMAC under SECRET_KEY, which, unlike a plain hash,
+    no dictionary of addresses reverses. A count the cache dropped (culled or expired between the add and
+    the increment) starts again at this request rather than failing it.
+    """
     window = int(time.time()) // RESET_WINDOW_SECONDS
-    key = f"password-reset:{kind}:{sha256(value.encode()).hexdigest()}:{window}"
-    cache.add(key, 0, RESET_WINDOW_SECONDS)
-    return cache.incr(key)
+    key = f"password-reset:{kind}:{salted_hmac(RESET_KEY_SALT, value).hexdigest()}:{window}"
+    if cache.add(key, 1, RESET_WINDOW_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key is gone
+        cache.set(key, 1, RESET_WINDOW_SECONDS)
+        return 1
 
 
 def _seconds_left_in_window() -> int:

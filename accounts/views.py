@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit import log as audit
 from jobs import services
 
-from .crypto import SecretUnreadable
+from .crypto import SecretMissing, SecretUnreadable
 from .forms import CredentialForm
 from .models import Credential, validate_project_id
 
@@ -24,9 +24,12 @@ def _get_credential_for_user(request: HttpRequest, pk: int) -> Credential:
 
 
 def secret_unreadable(request: HttpRequest, credential: Credential, error: SecretUnreadable) -> HttpResponse:
-    """The page for a credential whose secret is missing or cannot be decrypted: it says how to fix it."""
-    context = {"credential": credential, "message": str(error)}
-    return render(request, "accounts/secret_unreadable.html", context, status=503)
+    """The page for a credential whose secret is missing or cannot be decrypted: it says how to fix it, and
+    where the secret would go. A missing one is a conflict (409) that only its owner resolves, and retrying
+    never helps; one that cannot be decrypted (503) the people who run the dashboard can restore."""
+    context = {"credential": credential, "message": str(error), "endpoints": services.endpoints(credential)}
+    status = 409 if isinstance(error, SecretMissing) else 503
+    return render(request, "accounts/secret_unreadable.html", context, status=status)
 
 
 @require_GET
@@ -86,9 +89,9 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 target=stored,
                 success=False,
-                detail="refused: wrong or missing dashboard password for replacing the secret",
+                detail="refused: wrong or missing dashboard password for entering a secret",
             )
-    context = {"form": form, "credential": credential}
+    context = {"form": form, "credential": credential, "endpoints": services.endpoints(credential)}
     return render(request, "accounts/credential_form.html", context, status=400 if form.errors else 200)
 
 

@@ -21,7 +21,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.crypto import SecretUnreadable
+from accounts.crypto import SecretMissing, SecretUnreadable
 from accounts.models import ApiToken
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
@@ -64,8 +64,11 @@ def _no_credential(project_id: str) -> JsonResponse:
 
 
 def _secret_unreadable(error: SecretUnreadable) -> JsonResponse:
+    """A missing secret (cleared by an administrator) is a 409 that only its owner resolves and retrying never
+    helps; one that cannot be decrypted a 503 until the people who run the dashboard restore its key."""
     explanation = services.explain(error)
-    return _error(503, "secret_unreadable", explanation.message, title=explanation.title, advice=explanation.advice)
+    status, code = (409, "secret_missing") if isinstance(error, SecretMissing) else (503, "secret_unreadable")
+    return _error(status, code, explanation.message, title=explanation.title, advice=explanation.advice)
 
 
 def _rate_limited(limited: services.LookupRateLimited) -> JsonResponse:

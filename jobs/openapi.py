@@ -81,8 +81,8 @@ ERROR = {
                     "type": "string",
                     "description": (
                         "unauthenticated, not_found, invalid_query, too_many_parameters, bad_request, "
-                        "method_not_allowed, rate_limited, secret_unreadable, credential_malformed, list_unavailable, "
-                        "server_error; "
+                        "method_not_allowed, rate_limited, secret_missing, secret_unreadable, credential_malformed, "
+                        "list_unavailable, server_error; "
                         "for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when "
                         "it gave none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, "
                         "bad_response)."
@@ -204,7 +204,11 @@ SCHEMA = {
                     "400": _ref("responses", "BadRequest"),
                     "401": _ref("responses", "Unauthenticated"),
                     "404": _ref("responses", "NotFound"),
-                    "409": _json("Error", "The stored credential is malformed; edit it. Nothing was sent."),
+                    "409": _json(
+                        "Error",
+                        "The stored credential is malformed (code credential_malformed), or has no secret since an "
+                        "administrator changed its endpoint (code secret_missing); edit it. Nothing was sent.",
+                    ),
                     "429": {
                         "description": (
                             "Too many lookups that needed ModelArts lately (code rate_limited, with retry_after "
@@ -221,7 +225,7 @@ SCHEMA = {
                     },
                     "500": _ref("responses", "ServerError"),
                     "502": _json("Error", "ModelArts failed or refused (credentials, permissions, errors)."),
-                    "503": _json("Error", "ModelArts is busy, or the stored secret cannot be read."),
+                    "503": _json("Error", "ModelArts is busy, or the stored secret cannot be decrypted."),
                     "504": _json("Error", "ModelArts did not answer in time."),
                 },
             }

@@ -59,12 +59,41 @@ def _timeouts() -> Timeouts:
     return Timeouts(connect=settings.MODELARTS_CONNECT_TIMEOUT, read=settings.MODELARTS_READ_TIMEOUT)
 
 
+def _region_modelarts_endpoint(region: str) -> str:
+    return regions.modelarts_endpoint(region, settings.MODELARTS_ENDPOINT)
+
+
+def _region_iam_endpoint(region: str) -> str:
+    return regions.iam_endpoint(region, settings.IAM_ENDPOINT)
+
+
 def modelarts_endpoint(credential: Credential) -> str:
-    return credential.modelarts_endpoint or regions.modelarts_endpoint(credential.region, settings.MODELARTS_ENDPOINT)
+    return credential.modelarts_endpoint or _region_modelarts_endpoint(credential.region)
 
 
 def iam_endpoint(credential: Credential) -> str:
-    return credential.iam_endpoint or regions.iam_endpoint(credential.region, settings.IAM_ENDPOINT)
+    return credential.iam_endpoint or _region_iam_endpoint(credential.region)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    service: str  # "ModelArts" or "IAM"
+    url: str
+    overridden: bool  # set by an administrator, and not the host the region table (or the operator) gives
+
+
+def endpoints(credential: Credential) -> list[Endpoint]:
+    """Where the credential's requests, and so its secret, go: shown to its owner before they type it, since
+    staff may have pointed it elsewhere. The operator's templates count as the region's own: whoever sets
+    them runs the dashboard, and holds its keys anyway."""
+    pairs = [
+        ("ModelArts", credential.modelarts_endpoint, _region_modelarts_endpoint(credential.region)),
+        ("IAM", credential.iam_endpoint, _region_iam_endpoint(credential.region)),
+    ]
+    return [
+        Endpoint(service, override or default, bool(override) and override.rstrip("/") != default)
+        for service, override, default in pairs
+    ]
 
 
 def _auth(credential: Credential) -> RenewableAuth:

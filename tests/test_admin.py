@@ -4,10 +4,12 @@ import pytest
 from django.test import Client
 
 from accounts.crypto import SecretMissing
+from accounts.models import Credential
 from audit.models import AuditEvent
 from simulator import seed
+from simulator.seed import DEMO
 from simulator.server import Simulator
-from tests.conftest import ALICE_SECRET, make_simulated_iam_credential
+from tests.conftest import ALICE_SECRET, make_simulated_credential, make_simulated_iam_credential
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +110,68 @@ def test_the_iam_password_never_goes_to_the_new_host(staff_client, alice, alice_
         elsewhere.stop()
 
     assert elsewhere.calls["token"] == 0 and simulator.calls["token"] == 0
-    assert page.status_code == 503
+    assert page.status_code == 409
     assert "No secret is stored for this credential" in page.content.decode()
     assert "missing: enter it again" in listing.content.decode()
     assert "it was cleared when an administrator changed" in edit.content.decode()
-    assert "current_password" not in edit.content.decode()  # nothing to replace: the owner just types it
+    for html in (page.content.decode(), edit.content.decode()):
+        assert f"<code>{elsewhere.url}</code>" in html  # where the secret would go, before it is typed
+    assert 'name="current_password"' in edit.content.decode() and 'name="trust_endpoints"' in edit.content.decode()
+
+
+LOCKED_CHANGES = {
+    "auth_kind": Credential.AuthKind.PASSWORD,
+    "region": "cn-east-3",
+    "project_id": "ab" * 16,
+    "access_key": "AKSTAFF0000000000000",
+    "iam_domain": "staff-domain",
+    "iam_user": "staff-user",
+}
+
+
+@pytest.mark.parametrize(("field", "value"), LOCKED_CHANGES.items())
+def test_nothing_else_about_how_a_credential_authenticates_can_be_changed(staff_client, alice_credential, field, value):
+    url = f"/admin/accounts/credential/{alice_credential.pk}/change/"
+    before = getattr(alice_credential, field)
+
+    response = staff_client.post(url, change_form(alice_credential, **{field: value}))
+
+    assert response.status_code == 302
+    alice_credential.refresh_from_db()
+    assert getattr(alice_credential, field) == before
+    assert alice_credential.get_secret() == ALICE_SECRET
+    assert f'name="{field}"' not in staff_client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_secret_key_typed_again_never_goes_to_the_new_iam_host_as_a_password(
+    staff_client, alice, alice_client, simulator
+):
+    """The harvest: point IAM elsewhere (the secret is cleared), wait for the owner to type the secret key
+    again, then switch the credential to password authentication so that the key is posted to that host."""
+    credential = make_simulated_credential(alice, simulator)
+    url = f"/admin/accounts/credential/{credential.pk}/change/"
+    elsewhere = Simulator(host="127.0.0.1", port=0)
+    elsewhere.start()
+    try:
+        staff_client.post(url, change_form(credential, iam_endpoint=elsewhere.url))
+        credential.refresh_from_db()
+        owner_form = {**change_form(credential), "secret": DEMO.secret_key, "trust_endpoints": "on"}
+        owner_form["current_password"] = "alice-login-password"
+        assert alice_client.post(f"/credentials/{credential.pk}/edit/", owner_form).status_code == 302
+        staff_client.post(url, change_form(credential, auth_kind="password", iam_domain="d", iam_user="u"))
+        page = alice_client.get(f"/projects/{credential.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB_ID}/")
+    finally:
+        elsewhere.stop()
+
+    assert page.status_code == 200  # signed with the secret key, as its owner meant
+    assert elsewhere.calls["token"] == 0
+    credential.refresh_from_db()
+    assert (credential.auth_kind, credential.iam_domain, credential.iam_user) == ("aksk", "", "")
+    staff_events = AuditEvent.objects.filter(action=AuditEvent.Action.CREDENTIAL_CHANGED, username="root")
+    assert [event.detail for event in staff_events] == [
+        f"changed in the admin: iam_endpoint '{simulator.url}' -> '{elsewhere.url}'; the stored secret was cleared"
+    ]
 
 
 def test_non_staff_users_are_sent_to_the_admin_login(alice_client):

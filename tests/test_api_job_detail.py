@@ -1,5 +1,6 @@
 """The JSON detail endpoint: /api/projects/<project_id>/visualization-jobs/<job_id>"""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -300,6 +301,17 @@ def test_undecryptable_secret_is_503_json(alice_client, alice_credential, settin
     error = assert_error(alice_client.get(api_url()), 503, "secret_unreadable")
 
     assert "cannot be decrypted" in error["message"]
+
+
+def test_missing_secret_is_409_json_that_retrying_will_not_fix(alice_client, alice_credential, client):
+    alice_credential.secret_ciphertext = ""
+    alice_credential.save()
+
+    error = assert_error(alice_client.get(api_url()), 409, "secret_missing")
+
+    assert error["title"] == "No secret is stored for this credential."
+    assert "Enter the secret again" in error["advice"]
+    assert "secret_missing" in json.dumps(client.get("/api/schema").json()["components"]["schemas"]["Error"])
 
 
 @responses.activate

@@ -71,7 +71,7 @@ def test_credential_lifecycle(alice_client, alice):
             "credential_changed",
             False,
             target.replace("Vision", "Vision 2"),
-            "refused: wrong or missing dashboard password for replacing the secret",
+            "refused: wrong or missing dashboard password for entering a secret",
         ),
         ("credential_changed", True, target, "name, secret replaced"),
         ("credential_deleted", True, target, ""),

@@ -1,9 +1,11 @@
 """Password reset by mail: absent without EMAIL_URL, throttled per client and per mail address with it."""
 
 import importlib
+from hashlib import sha256
 
 import pytest
 from django.core import mail
+from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
@@ -88,6 +90,31 @@ def test_reset_requests_are_limited_per_client_address(alice_with_mail, with_mai
     assert ask_for_reset("alice@example.com").status_code == 429
     assert ask_for_reset("alice@example.com", address="198.51.100.7").status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_a_count_the_cache_dropped_starts_again_instead_of_failing(alice_with_mail, with_mail, settings, monkeypatch):
+    """The database cache culls, and any cache may expire a key between the add and the increment."""
+    settings.PASSWORD_RESET_LIMIT = 2
+    default = caches["default"]
+    increment = default.incr
+
+    def incr_after_a_cull(key, *args, **kwargs):
+        default.delete(key)
+        return increment(key, *args, **kwargs)
+
+    monkeypatch.setattr(default, "incr", incr_after_a_cull)
+
+    assert [ask_for_reset("alice@example.com").status_code for _ in range(3)] == [302, 302, 302]
+    assert len(mail.outbox) == 3
+
+
+def test_the_cache_holds_no_reversible_trace_of_the_addresses(alice_with_mail, with_mail):
+    ask_for_reset("alice@example.com", address="198.51.100.1")
+
+    keys = " ".join(caches["default"]._cache)  # the local-memory cache's own table
+    assert "password-reset:email:" in keys
+    for value in ("alice@example.com", "198.51.100.1"):
+        assert value not in keys and sha256(value.encode()).hexdigest() not in keys
 
 
 def test_email_url_configures_mail_and_the_reset_pages():

@@ -50,6 +50,17 @@ def test_wrong_passwords_when_replacing_a_secret_lock_out_even_the_right_one(ali
     assert login(Client(), PASSWORD).status_code == 429  # the same lock as the login form
 
 
+def test_entering_a_cleared_secret_is_throttled_too(alice_here, alice_credential):
+    alice_credential.secret_ciphertext = ""  # as the admin leaves it after an endpoint change
+    alice_credential.save()
+    for _ in range(3):
+        replace_secret(alice_here, alice_credential, "wrong")
+
+    assert replace_secret(alice_here, alice_credential, PASSWORD).status_code == 429
+    alice_credential.refresh_from_db()
+    assert not alice_credential.has_secret
+
+
 @pytest.mark.parametrize("path", ["/accounts/password_change/", "/admin/password_change/"])
 def test_wrong_passwords_on_the_change_form_lock_out_even_the_right_one(alice_here, alice, path):
     alice.is_staff = True

@@ -37,6 +37,17 @@ def test_failure_reports_the_exact_error(alice_client, alice_credential):
     assert alice_credential.last_check_message == "APIGW.0301: verify aksk signature fail"
 
 
+def test_a_missing_secret_sends_nothing_and_is_409(alice_client, alice_credential):
+    alice_credential.secret_ciphertext = ""
+    alice_credential.save()
+
+    with responses.RequestsMock():  # any request would fail the test
+        response = alice_client.post(f"/credentials/{alice_credential.pk}/test/")
+
+    assert response.status_code == 409
+    assert "No secret is stored for this credential" in response.content.decode()
+
+
 def test_get_is_not_allowed(alice_client, alice_credential):
     assert alice_client.get(f"/credentials/{alice_credential.pk}/test/").status_code == 405
 

@@ -155,6 +155,31 @@ def test_replacing_the_secret_without_the_users_password_is_refused(alice_client
     assert alice_credential.get_secret() == ALICE_SECRET
 
 
+@pytest.mark.parametrize(
+    ("password", "status", "message"),
+    [
+        ("", 400, "Enter your dashboard password"),
+        ("wrong", 400, "That is not your dashboard password"),
+        ("alice-login-password", 302, ""),
+    ],
+)
+def test_entering_a_secret_an_administrator_cleared_needs_the_users_password(
+    alice_client, alice_credential, password, status, message
+):
+    """Else someone at the owner's unlocked screen could put their own keys where the owner's were."""
+    Credential.objects.filter(pk=alice_credential.pk).update(secret_ciphertext="")  # as the admin does
+    url = f"/credentials/{alice_credential.pk}/edit/"
+    assert 'name="current_password"' in alice_client.get(url).content.decode()
+    form = aksk_form(project_id=PROJECT_A, access_key=alice_credential.access_key)
+
+    response = alice_client.post(url, {**form, "current_password": password})
+
+    assert response.status_code == status
+    assert message in response.content.decode()
+    alice_credential.refresh_from_db()
+    assert alice_credential.has_secret == (status == 302)
+
+
 def test_add_form_does_not_ask_for_the_users_password(alice_client):
     assert "current_password" not in alice_client.get("/credentials/add/").content.decode()
 

@@ -205,6 +205,21 @@ def test_undecryptable_secret_is_a_clear_page(alice_client, alice_credential, se
     assert expected in response.content.decode()
 
 
+def test_a_missing_secret_is_a_409_page_that_names_the_endpoints(alice_client, alice_credential):
+    """Cleared by an administrator: retrying never helps, its owner fixes it, knowing where the secret goes."""
+    alice_credential.secret_ciphertext = ""
+    alice_credential.save()
+
+    response = alice_client.get(detail_url())
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "No secret is stored for this credential" in html
+    assert "<code>https://iam.cn-north-4.myhuaweicloud.com</code>" in html
+    assert "<code>https://modelarts.cn-north-4.myhuaweicloud.com</code>" in html
+    assert f'href="/credentials/{alice_credential.pk}/edit/"' in html
+
+
 def test_login_required_with_next(client, alice_credential):
     response = client.get(detail_url())
 
