@@ -106,3 +106,8 @@ def _rebuild_urlconf() -> None:
     importlib.reload(accounts.auth_urls)
     importlib.reload(dashboard.urls)
     clear_url_caches()
+
+
+def admin_pages(reason: str) -> dict[str, str]:
+    """An exclusion for each of the admin's pages: Django's own views over the models, for staff only."""
+    return {name: reason for name in named_patterns() if name.startswith("admin:")}
