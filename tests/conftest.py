@@ -205,9 +205,8 @@ class ServiceJobs:
     jobs: dict[int, VisualizationJob] = field(default_factory=dict)
     asked: list[tuple[Credential, int]] = field(default_factory=list)
 
-    def add(self, job: VisualizationJob) -> VisualizationJob:
+    def add(self, job: VisualizationJob) -> None:
         self.jobs[job.job_id] = job
-        return job
 
     def get_job(self, credential: Credential, job_id: int) -> VisualizationJob:
         self.asked.append((credential, job_id))
