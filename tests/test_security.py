@@ -17,16 +17,17 @@ from tests.urlconf import sample_arguments, url
 
 pytestmark = pytest.mark.django_db
 
-# Pages whose answer to a GET is no page: the rule is about pages (their headers are checked all the same by
-# test_cache_headers, and their CSRF protection by test_every_change_needs_a_csrf_token below).
+POST_ONLY = "an action: a GET gets an empty 405"
+# Addresses whose answer to a GET is no page: the rule is about pages (test_cache_headers still checks
+# their headers).
 EXCLUDED = {
-    "logout": "POST only: a GET gets an empty 405",
-    "admin:logout": "POST only: a GET gets an empty 405",
-    "refresh-all": "POST only: a GET gets an empty 405",
-    "project-refresh": "POST only: a GET gets an empty 405",
-    "credential-test": "POST only: a GET gets an empty 405",
-    "api-token-revoke": "POST only: a GET gets an empty 405",
-    "set_language": "POST only: a GET is sent back where it came from",
+    "logout": POST_ONLY,
+    "admin:logout": POST_ONLY,
+    "refresh-all": POST_ONLY,
+    "project-refresh": POST_ONLY,
+    "credential-test": POST_ONLY,
+    "api-token-revoke": POST_ONLY,
+    "set_language": "an action: a GET is sent back where it came from",
     "admin:view_on_site": "a redirect to the object's own page on the site",
 }
 
