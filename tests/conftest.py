@@ -1,4 +1,5 @@
 import socket
+from dataclasses import dataclass, field
 
 import pytest
 import urllib3.util.connection
@@ -9,10 +10,12 @@ from django.utils import timezone
 from accounts.models import Credential
 from jobs import services
 from jobs.models import CachedJob, JobListRefresh
+from modelarts import errors
 from modelarts.client import VisualizationJob
 from modelarts.regions import is_loopback_host
 from simulator.seed import DEMO
 from simulator.server import Simulator
+from tests.urlconf import mail_configured
 
 PROJECT_A = "0123456789abcdef0123456789abcdef"
 PROJECT_B = "fedcba9876543210fedcba9876543210"
@@ -46,6 +49,13 @@ def _loopback_only(monkeypatch):
         return connect(address, *args, **kwargs)
 
     monkeypatch.setattr(urllib3.util.connection, "create_connection", guarded)
+
+
+@pytest.fixture
+def with_mail():
+    """The site with mail set up, so with its password reset pages."""
+    with mail_configured():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -186,3 +196,29 @@ def store_list(credential: Credential, jobs: list[VisualizationJob], fetched_at=
         credential=credential, defaults={"fetched_at": fetched_at, "finished_at": fetched_at, "total": len(jobs)}
     )
     return state
+
+
+@dataclass
+class ServiceJobs:
+    """What jobs.services.get_job answers in a view test: these jobs, NotFound for any other; and who asked."""
+
+    jobs: dict[int, VisualizationJob] = field(default_factory=dict)
+    asked: list[tuple[Credential, int]] = field(default_factory=list)
+
+    def add(self, job: VisualizationJob) -> None:
+        self.jobs[job.job_id] = job
+
+    def get_job(self, credential: Credential, job_id: int) -> VisualizationJob:
+        self.asked.append((credential, job_id))
+        if job_id not in self.jobs:
+            raise errors.NotFound(f"Visualization job {job_id} does not exist.", code="ModelArts.0104", http_status=404)
+        return self.jobs[job_id]
+
+
+@pytest.fixture
+def service_jobs(monkeypatch) -> ServiceJobs:
+    """For view tests that need only a job: the service layer answers, nothing below it runs (no HTTP, no
+    detail cache). Client and service tests mock the network with responses instead."""
+    jobs = ServiceJobs()
+    monkeypatch.setattr(services, "get_job", jobs.get_job)
+    return jobs

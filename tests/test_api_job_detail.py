@@ -1,4 +1,8 @@
-"""The JSON detail endpoint: /api/projects/<project_id>/visualization-jobs/<job_id>"""
+"""The JSON detail endpoint: /api/projects/<project_id>/visualization-jobs/<job_id>
+
+Tests of what it answers and to whom take the job from the service layer (service_jobs); those of how it
+gets it (typing ModelArts' fields, signing, errors, the shared detail cache) mock HTTP with responses.
+"""
 
 import json
 from datetime import timedelta
@@ -10,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from modelarts.client import parse_job
 from simulator import seed
 from simulator.seed import DEMO
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential
@@ -85,9 +90,8 @@ def test_bearer_token_gets_every_field_typed(alice_credential, alice_token):
 
 
 @pytest.mark.parametrize("slash", ["", "/"])
-@responses.activate
-def test_session_works_with_or_without_trailing_slash(alice_client, alice_credential, slash):
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
+def test_session_works_with_or_without_trailing_slash(alice_client, alice_credential, service_jobs, slash):
+    service_jobs.add(parse_job(JOB))
 
     response = alice_client.get(api_url(slash=slash))
 
@@ -99,33 +103,30 @@ def test_session_works_with_or_without_trailing_slash(alice_client, alice_creden
     ("status", "label", "group"),
     [(10, "Completed", "succeeded"), (11, "Failed to run", "failed"), (99, "Unknown status (99)", "unknown")],
 )
-@responses.activate
-def test_status_label_and_group(alice_client, alice_credential, status, label, group):
-    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": status})
+def test_status_label_and_group(alice_client, alice_credential, service_jobs, status, label, group):
+    service_jobs.add(parse_job({**JOB, "status": status}))
 
     body = alice_client.get(api_url()).json()
 
     assert (body["status"], body["status_label"], body["status_group"]) == (status, label, group)
 
 
-@responses.activate
-def test_missing_times_are_null(alice_client, alice_credential):
+def test_missing_times_are_null(alice_client, alice_credential, service_jobs):
     job = {key: value for key, value in JOB.items() if key not in ("create_time", "duration", "remaining_duration")}
-    responses.get(f"{UPSTREAM}/10086", json=job)
+    service_jobs.add(parse_job(job))
 
     body = alice_client.get(api_url()).json()
 
     assert (body["create_time"], body["duration"], body["remaining_duration"]) == (None, None, None)
 
 
-@responses.activate
-def test_no_authentication_is_401_json_not_a_login_redirect(client, alice_credential):
+def test_no_authentication_is_401_json_not_a_login_redirect(client, alice_credential, service_jobs):
     response = client.get(api_url())
 
     error = assert_error(response, 401, "unauthenticated")
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert "Bearer" in error["message"]
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 @pytest.mark.parametrize(
@@ -142,13 +143,12 @@ def test_no_authentication_is_401_json_not_a_login_redirect(client, alice_creden
         "",
     ],
 )
-@responses.activate
-def test_unknown_or_malformed_tokens_are_401(alice_credential, alice_token, header):
+def test_unknown_or_malformed_tokens_are_401(alice_credential, alice_token, service_jobs, header):
     response = Client().get(api_url(), headers={"Authorization": header.format(token=alice_token)})
 
     assert_error(response, 401, "unauthenticated")
     assert response["WWW-Authenticate"] == 'Bearer realm="api", error="invalid_token"'
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 @responses.activate
@@ -167,29 +167,26 @@ def test_token_of_a_deactivated_user_is_401(alice, alice_credential, alice_token
     assert_error(Client().get(api_url(), headers=bearer(alice_token)), 401, "unauthenticated")
 
 
-@responses.activate
-def test_a_bad_token_is_refused_even_beside_a_valid_session(alice_client, alice_credential):
+def test_a_bad_token_is_refused_even_beside_a_valid_session(alice_client, alice_credential, service_jobs):
     response = alice_client.get(api_url(), headers=bearer("B" * 43))
 
     assert_error(response, 401, "unauthenticated")
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
-@responses.activate
-def test_token_scheme_is_case_insensitive(alice_credential, alice_token):
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
+def test_token_scheme_is_case_insensitive(alice_credential, alice_token, service_jobs):
+    service_jobs.add(parse_job(JOB))
 
     assert Client().get(api_url(), headers={"Authorization": f"bearer {alice_token}"}).status_code == 200
 
 
-@responses.activate
-def test_other_user_gets_404_for_alice_project(bob, alice_credential):
+def test_other_user_gets_404_for_alice_project(bob, alice_credential, service_jobs):
     bob_token = ApiToken.issue(bob, "bob's script")[1]
 
     for response in (Client().get(api_url(), headers=bearer(bob_token)), force_login_client(bob).get(api_url())):
         error = assert_error(response, 404, "not_found")
         assert alice_credential.name not in error["message"]
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 def force_login_client(user) -> Client:
@@ -211,10 +208,9 @@ def test_each_viewer_uses_their_own_credential(alice_token, alice_credential, bo
     assert access_keys == ["SDK-HMAC-SHA256 Access=AKALICE0000000000000", "SDK-HMAC-SHA256 Access=AKBOB000000000000000"]
 
 
-@responses.activate
-def test_project_without_credential_is_404(alice_client, alice_credential):
+def test_project_without_credential_is_404(alice_client, alice_credential, service_jobs):
     assert_error(alice_client.get(api_url(project_id=PROJECT_B)), 404, "not_found")
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 @pytest.mark.parametrize(
@@ -231,11 +227,10 @@ def test_project_without_credential_is_404(alice_client, alice_credential):
         "/api/nothing",
     ],
 )
-@responses.activate
-def test_invalid_addresses_are_json_404_without_upstream_call(alice_client, alice_credential, path):
+def test_invalid_addresses_are_json_404_without_upstream_call(alice_client, alice_credential, service_jobs, path):
     assert_error(alice_client.get(path), 404, "not_found")
     assert_error(Client().get(path), 404, "not_found")  # no login page for scripts either
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 @pytest.mark.parametrize(

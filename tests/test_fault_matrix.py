@@ -2,14 +2,16 @@
 
 Each case pairs a fault (the network, the API gateway, ModelArts or IAM misbehaving, or a credential that
 cannot work) with a page that reaches ModelArts (job detail with and without a cached row, a stale list with
-and without an earlier one, "Refresh now", "Test connection", and the JSON API's detail and list). It visits
+and without an earlier one, "Refresh now" on a project and on the overview, "Test connection", and the JSON
+API's detail and list). It visits
 the page as alice, over real HTTP to the simulator, and checks what she gets: a fitting status and never a
 500, the failure's own words and ModelArts error code where the page shows errors, the cached data still
 shown, and nothing lost from the database. ``test_failure_is_explained`` checks separately that each
 failure carries the error's title and advice (jobs/modelarts/errors.py), so a page that lacks them fails
 alone without hiding anything else.
 
-To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES.
+To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES. A new URL fails
+``test_every_page_that_reaches_modelarts_is_in_the_matrix`` until it is in PAGES or in EXCLUDED with a reason.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -37,6 +38,7 @@ from simulator import seed
 from simulator.seed import DEMO
 from simulator.server import Simulator
 from tests.conftest import make_credential, make_job, store_list
+from tests.urlconf import admin_pages, assert_every_page_decided, sample_arguments, url
 
 pytestmark = pytest.mark.django_db
 
@@ -249,34 +251,6 @@ def credential_fields(kind: str, simulator: Simulator, unused_port: int) -> dict
 # Pages
 
 
-def detail_path(credential: Credential, job_id: int) -> str:
-    return reverse("job-detail", args=[credential.project_id, job_id])
-
-
-def list_path(credential: Credential, job_id: int) -> str:
-    return reverse("project-jobs", args=[credential.project_id])
-
-
-def refresh_path(credential: Credential, job_id: int) -> str:
-    return reverse("project-refresh", args=[credential.project_id])
-
-
-def connection_test_path(credential: Credential, job_id: int) -> str:
-    return reverse("credential-test", args=[credential.pk])
-
-
-def credential_list_path(credential: Credential, job_id: int) -> str:
-    return reverse("credential-list")
-
-
-def api_detail_path(credential: Credential, job_id: int) -> str:
-    return reverse("api-job-detail", args=[credential.project_id, job_id])
-
-
-def api_list_path(credential: Credential, job_id: int) -> str:
-    return reverse("api-job-list", args=[credential.project_id])
-
-
 # Where each kind of page shows a failure: the text shown, or None when it shows none.
 Shown = Callable[[str], str | None]
 
@@ -300,29 +274,39 @@ DETAIL_PANEL = html_part(r'<section class="error-panel".*?</section>')
 LIST_PANEL = html_part(r'<div class="error-panel".*?</div>')
 ERROR_MESSAGE = html_part(r'<li class="message message--error".*?</li>')
 
-Path = Callable[[Credential, int], str]
-
 
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: Path
+    url: str  # the URL name of the page visited
     route: str  # the ModelArts call the page makes: "detail" or "list"
     shows_error: Shown  # where the page shows a failure
     failure_status: int | None  # the final status on failure; None: the error class's page_status
     stored: Callable[[int], tuple[VisualizationJob, ...]] = lambda job_id: ()  # cached rows, given the job id
-    redirect: Path | None = None  # a POST, followed to this page
+    redirect: str | None = None  # a POST, followed to the page of this URL name
     keeps: tuple[str, ...] = ()  # shown on failure: the cached data, or why there is none
     recovered: tuple[str, ...] = ()  # shown when the dashboard copes ({jobs}: the simulator's job count)
     fetches_list: bool = False  # on success the cached list is the simulator's
     records_check: bool = False  # remembers the outcome on the credential
 
 
+REFRESH_NOW = Page(
+    "refresh-now",
+    "project-refresh",
+    "list",
+    ERROR_MESSAGE,
+    200,
+    stored=lambda job_id: EARLIER_LIST,
+    redirect="project-jobs",
+    keeps=("the refresh failed", "earlier-resnet", "earlier-bert"),
+    recovered=("fetched {jobs} jobs.",),
+    fetches_list=True,
+)
 PAGES = [
-    Page("detail", detail_path, "detail", DETAIL_PANEL, None, keeps=("<h1>Job ",), recovered=(LIVE_NAME,)),
+    Page("detail", "job-detail", "detail", DETAIL_PANEL, None, keeps=("<h1>Job ",), recovered=(LIVE_NAME,)),
     Page(
         "detail-cached",
-        detail_path,
+        "job-detail",
         "detail",
         DETAIL_PANEL,
         None,
@@ -332,7 +316,7 @@ PAGES = [
     ),
     Page(
         "list-stale",
-        list_path,
+        "project-jobs",
         "list",
         LIST_PANEL,
         200,
@@ -343,7 +327,7 @@ PAGES = [
     ),
     Page(
         "list-never-fetched",
-        list_path,
+        "project-jobs",
         "list",
         LIST_PANEL,
         502,
@@ -351,32 +335,22 @@ PAGES = [
         recovered=("{jobs} jobs in ModelArts",),
         fetches_list=True,
     ),
-    Page(
-        "refresh-now",
-        refresh_path,
-        "list",
-        ERROR_MESSAGE,
-        200,
-        stored=lambda job_id: EARLIER_LIST,
-        redirect=list_path,
-        keeps=("the refresh failed", "earlier-resnet", "earlier-bert"),
-        recovered=("fetched {jobs} jobs.",),
-        fetches_list=True,
-    ),
+    REFRESH_NOW,
+    replace(REFRESH_NOW, name="refresh-all", url="refresh-all", redirect="home"),  # every project's, on the overview
     Page(
         "test-connection",
-        connection_test_path,
+        "credential-test",
         "list",
         ERROR_MESSAGE,
         200,
-        redirect=credential_list_path,
+        redirect="credential-list",
         recovered=("connected to ModelArts.",),
         records_check=True,
     ),
-    Page("api-detail", api_detail_path, "detail", json_failure, None, recovered=(LIVE_NAME,)),
+    Page("api-detail", "api-job-detail", "detail", json_failure, None, recovered=(LIVE_NAME,)),
     Page(
         "api-list-stale",
-        api_list_path,
+        "api-job-list",
         "list",
         json_failure,
         200,
@@ -387,7 +361,7 @@ PAGES = [
     ),
     Page(
         "api-list-never-fetched",
-        api_list_path,
+        "api-job-list",
         "list",
         json_failure,
         502,
@@ -395,6 +369,40 @@ PAGES = [
         fetches_list=True,
     ),
 ]
+
+
+NO_MODELARTS = "never reaches ModelArts"
+# Pages that are not in the matrix, and why.
+EXCLUDED = {
+    "home": "refreshes stale lists too, but shows only that the last refresh failed: the project page says why",
+    "lookup": "only checks the form and redirects to the job's detail page",
+    "credential-list": NO_MODELARTS,
+    "credential-add": NO_MODELARTS,
+    "credential-edit": NO_MODELARTS,
+    "credential-delete": NO_MODELARTS,
+    "api-tokens": NO_MODELARTS,
+    "api-token-revoke": NO_MODELARTS,
+    "api-schema": NO_MODELARTS,
+    "login": NO_MODELARTS,
+    "logout": NO_MODELARTS,
+    "password_change": NO_MODELARTS,
+    "password_change_done": NO_MODELARTS,
+    "password_reset": NO_MODELARTS,
+    "password_reset_done": NO_MODELARTS,
+    "password_reset_confirm": NO_MODELARTS,
+    "password_reset_complete": NO_MODELARTS,
+    "set_language": NO_MODELARTS,
+    **admin_pages(NO_MODELARTS),
+}
+
+
+def test_every_page_that_reaches_modelarts_is_in_the_matrix(with_mail):
+    assert_every_page_decided({page.url for page in PAGES}, EXCLUDED)
+
+
+def address(name: str, credential: Credential, job_id: int) -> str:
+    """The URL of a page for this credential's project and job."""
+    return url(name, sample_arguments(credential, credential.owner, job_id=job_id))
 
 
 def matrix(failures_only: bool = False) -> list:
@@ -469,7 +477,7 @@ def visit(alice, simulator, unused_port) -> Callable[[Fault, Page], Visit]:
             store_list(credential, list(stored), fetched_at=timezone.now() - STORED_AGO)
         fault.inject(simulator, credential)
         before = snapshot(credential)
-        path = page.path(credential, fault.job_id)
+        path = address(page.url, credential, fault.job_id)
         response = viewer.post(path, follow=True) if page.redirect else viewer.get(path)
         return Visit(response, credential, fields["secret"], before)
 
@@ -518,7 +526,7 @@ def test_page_under_fault(visit, simulator, fault, page):
     assert result.response.status_code != 500
     assert "Traceback" not in result.html
     if page.redirect:
-        assert result.response.redirect_chain == [(page.redirect(result.credential, fault.job_id), 302)]
+        assert result.response.redirect_chain == [(address(page.redirect, result.credential, fault.job_id), 302)]
     if fault.error is None:
         assert_recovered(result, page, simulator)
     else:

@@ -1,36 +1,18 @@
 """Password reset by mail: absent without EMAIL_URL, throttled per client and per mail address with it."""
 
-import importlib
 from hashlib import sha256
 
 import pytest
 from django.core import mail
 from django.core.cache import caches
-from django.test import Client, override_settings
-from django.urls import NoReverseMatch, clear_url_caches, reverse
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
 
-import accounts.auth_urls
-import dashboard.urls
 from tests.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
 
 RESET_PAGES = ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/done/"]
-
-
-def rebuild_urlconf() -> None:
-    """The reset pages are added when the URLconf is imported: import it again under the current settings."""
-    importlib.reload(accounts.auth_urls)
-    importlib.reload(dashboard.urls)
-    clear_url_caches()
-
-
-@pytest.fixture
-def with_mail():
-    with override_settings(PASSWORD_RESET_BY_EMAIL=True, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        rebuild_urlconf()
-        yield
-    rebuild_urlconf()
 
 
 @pytest.fixture

@@ -10,26 +10,42 @@ from cryptography.fernet import Fernet
 from django.test import Client
 
 from accounts.models import Credential
+from tests import urlconf
 from tests.conftest import make_job, store_list
 from tests.test_settings import ROOT, load_settings, settings_environment
+from tests.urlconf import sample_arguments, url
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/credentials/", "/credentials/add/", "/accounts/login/"]
+POST_ONLY = "an action: a GET gets an empty 405"
+# Addresses whose answer to a GET is no page: the rule is about pages (test_cache_headers still checks
+# their headers).
+EXCLUDED = {
+    "logout": POST_ONLY,
+    "admin:logout": POST_ONLY,
+    "refresh-all": POST_ONLY,
+    "project-refresh": POST_ONLY,
+    "credential-test": POST_ONLY,
+    "api-token-revoke": POST_ONLY,
+    "set_language": "an action: a GET is sent back where it came from",
+    "admin:view_on_site": "a redirect to the object's own page on the site",
+}
 
 
 @pytest.fixture
-def pages(alice_credential):
-    store_list(alice_credential, [make_job(1, status=8, service_url="https://tb.example.com/")])
-    return [
-        *PAGES,
-        f"/projects/{alice_credential.project_id}/visualization-jobs/",
-        f"/credentials/{alice_credential.pk}/edit/",
-        f"/credentials/{alice_credential.pk}/delete/",
-    ]
+def pages(alice, alice_credential, service_jobs, with_mail):
+    """Every page with alice's objects in it, the admin's too (she is staff), and the password reset's."""
+    alice.is_staff = alice.is_superuser = True
+    alice.save()
+    job = make_job(1, status=8, service_url="https://tb.example.com/", remaining_duration_ms=60_000)
+    store_list(alice_credential, [job])
+    service_jobs.add(job)
+    arguments = sample_arguments(alice_credential, alice, job_id=job.job_id)
+    return [url(name, arguments) for name in urlconf.pages(EXCLUDED)]
 
 
 def test_every_page_has_a_strict_content_security_policy_and_no_inline_script(alice_client, pages):
+    assert {"/", "/credentials/add/", "/accounts/login/", "/admin/", "/accounts/password_reset/"} <= set(pages)
     for path in pages:
         response = alice_client.get(path)
         html = response.content.decode()

@@ -1,4 +1,8 @@
-"""The detail page: /projects/<project_id>/visualization-jobs/<job_id>/"""
+"""The detail page: /projects/<project_id>/visualization-jobs/<job_id>/
+
+Tests of what the page shows take the job from the service layer (service_jobs); those of how it gets it
+(signing, errors, the shared detail cache, the cached row) mock ModelArts' HTTP answers with responses.
+"""
 
 import re
 from pathlib import Path
@@ -11,6 +15,7 @@ from django.utils.html import escape
 
 from dashboard import __version__
 from jobs.models import CachedJob
+from modelarts.client import parse_job
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential, make_job, store_list
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +40,8 @@ def detail_url(project_id=PROJECT_A, job_id=10086):
     return f"/projects/{project_id}/visualization-jobs/{job_id}/"
 
 
-@responses.activate
-def test_shows_every_field(alice_client, alice_credential):
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
+def test_shows_every_field(alice_client, alice_credential, service_jobs):
+    service_jobs.add(parse_job(JOB))
 
     response = alice_client.get(detail_url())
 
@@ -56,9 +60,8 @@ def test_shows_every_field(alice_client, alice_credential):
 
 
 @pytest.mark.parametrize("service_url", ["javascript:alert(1)", "obs://bucket/x", "", "//evil.example.com"])
-@responses.activate
-def test_open_tensorboard_only_for_http_urls(alice_client, alice_credential, service_url):
-    responses.get(f"{UPSTREAM}/10086", json={**JOB, "service_url": service_url})
+def test_open_tensorboard_only_for_http_urls(alice_client, alice_credential, service_jobs, service_url):
+    service_jobs.add(parse_job({**JOB, "service_url": service_url}))
 
     html = alice_client.get(detail_url()).content.decode()
 
@@ -66,9 +69,8 @@ def test_open_tensorboard_only_for_http_urls(alice_client, alice_credential, ser
     assert f'href="{service_url}"' not in html or not service_url
 
 
-@responses.activate
-def test_unknown_status_code_is_shown_as_unknown(alice_client, alice_credential):
-    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": 99})
+def test_unknown_status_code_is_shown_as_unknown(alice_client, alice_credential, service_jobs):
+    service_jobs.add(parse_job({**JOB, "status": 99}))
 
     html = alice_client.get(detail_url()).content.decode()
 
@@ -150,12 +152,11 @@ def test_timeout_and_connection_failure(alice_client, alice_credential):
 
 
 @pytest.mark.parametrize("job_id", ["abc", "-1", "1.5", "0", "99999999999999999999", "9223372036854775808"])
-@responses.activate
-def test_invalid_job_id_in_url_is_404_without_upstream_call(alice_client, alice_credential, job_id):
+def test_invalid_job_id_in_url_is_404_without_upstream_call(alice_client, alice_credential, service_jobs, job_id):
     response = alice_client.get(f"/projects/{PROJECT_A}/visualization-jobs/{job_id}/")
 
     assert response.status_code == 404
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 def test_invalid_project_id_in_url_is_404(alice_client, alice_credential):
@@ -163,23 +164,21 @@ def test_invalid_project_id_in_url_is_404(alice_client, alice_credential):
     assert alice_client.get(detail_url(project_id=PROJECT_A.upper())).status_code == 404
 
 
-@responses.activate
-def test_project_without_credential_links_to_the_add_form(alice_client, alice_credential):
+def test_project_without_credential_links_to_the_add_form(alice_client, alice_credential, service_jobs):
     response = alice_client.get(detail_url(project_id=PROJECT_B))
 
     assert response.status_code == 404
     assert f'href="/credentials/add/?project_id={PROJECT_B}"' in response.content.decode()
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
-@responses.activate
-def test_other_user_gets_their_own_no_credential_page(bob_client, alice_credential):
+def test_other_user_gets_their_own_no_credential_page(bob_client, alice_credential, service_jobs):
     response = bob_client.get(detail_url())
 
     assert response.status_code == 404
     assert "You have no credential for this project" in response.content.decode()
     assert alice_credential.name not in response.content.decode()
-    assert len(responses.calls) == 0
+    assert service_jobs.asked == []
 
 
 @responses.activate
@@ -291,9 +290,8 @@ def test_viewers_within_the_cache_window_share_one_call(alice_client, alice_cred
 
 
 @pytest.mark.parametrize(("status", "live"), [(8, True), (7, True), (10, False), (11, False)])
-@responses.activate
-def test_only_jobs_that_can_still_change_auto_refresh(alice_client, alice_credential, status, live):
-    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": status})
+def test_only_jobs_that_can_still_change_auto_refresh(alice_client, alice_credential, service_jobs, status, live):
+    service_jobs.add(parse_job({**JOB, "status": status}))
 
     html = alice_client.get(detail_url()).content.decode()
 
@@ -322,9 +320,8 @@ def fields_rendered(response) -> bool:
     return "jobs/_job_fields.html" in [template.name for template in response.templates]
 
 
-@responses.activate
-def test_an_unchanged_answer_is_not_rendered_again(alice_client, alice_credential):
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
+def test_an_unchanged_answer_is_not_rendered_again(alice_client, alice_credential, service_jobs):
+    service_jobs.add(parse_job(JOB))
 
     first = alice_client.get(detail_url())
     second = alice_client.get(detail_url())
@@ -333,12 +330,10 @@ def test_an_unchanged_answer_is_not_rendered_again(alice_client, alice_credentia
     assert live_part(second) == live_part(first)  # the rest differs: each page has its own CSRF token
 
 
-@responses.activate
-def test_a_changed_answer_is_rendered_afresh(alice_client, alice_credential, settings):
-    settings.DETAIL_CACHE_SECONDS = 0
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
-    responses.get(f"{UPSTREAM}/10086", json={**JOB, "status": 10, "job_name": "renamed", "duration": 1000})
+def test_a_changed_answer_is_rendered_afresh(alice_client, alice_credential, service_jobs):
+    service_jobs.add(parse_job(JOB))
     alice_client.get(detail_url())
+    service_jobs.add(parse_job({**JOB, "status": 10, "job_name": "renamed", "duration": 1000}))
 
     html = alice_client.get(detail_url()).content.decode()
 
@@ -346,9 +341,8 @@ def test_a_changed_answer_is_rendered_afresh(alice_client, alice_credential, set
     assert "Completed" in html and "JOBSTAT_RUNNING" not in html
 
 
-@responses.activate
-def test_reused_fields_follow_the_language_and_the_credential(alice_client, alice_credential):
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
+def test_reused_fields_follow_the_language_and_the_credential(alice_client, alice_credential, service_jobs):
+    service_jobs.add(parse_job(JOB))
     english = alice_client.get(detail_url()).content.decode()
     alice_credential.name = "Renamed project"
     alice_credential.save()
@@ -370,9 +364,8 @@ def test_cached_rows_are_rendered_each_time(alice_client, alice_credential):
     assert all(fields_rendered(response) for response in responses_seen)
 
 
-@responses.activate
-def test_editing_a_template_in_development_renders_afresh(alice_client, alice_credential):
-    responses.get(f"{UPSTREAM}/10086", json=JOB)
+def test_editing_a_template_in_development_renders_afresh(alice_client, alice_credential, service_jobs):
+    service_jobs.add(parse_job(JOB))
     alice_client.get(detail_url())
 
     file_changed.send(sender=None, file_path=Path("templates/jobs/_job_fields.html"))
