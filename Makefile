@@ -30,14 +30,18 @@ serve: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn -c dashboard/gunicorn.py dashboard.wsgi
 
-test: $(VENV)/.installed
-	$(PY) -m ruff check .
+# Everything: the static checks, then the tests.
+test: lint
 	@sh tests/e2e/ensure_browser.sh || true  # the browser tests' Chromium; they are skipped without it
 	$(PY) -m pytest
 
+# Static checks: lint rules, formatting and types (configured in pyproject.toml), template indentation (two
+# spaces; `djhtml --tabwidth 2 templates` fixes it). tests/test_template_lines.py bounds template line length.
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(VENV)/bin/djhtml --check --tabwidth 2 templates
 
 simulator: $(VENV)/.installed
 	$(PY) -m simulator --port $(SIMULATOR_PORT)

@@ -80,7 +80,8 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
         return project_id
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None:  # editing one of the stored credentials is always possible
             check_room_for_credential(self.instance.owner)
         kind_changed = self.instance.pk and "auth_kind" in self.changed_data

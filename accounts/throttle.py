@@ -7,7 +7,9 @@ every lockout parameter combination with the same limit, so it cannot do this by
 """
 
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from math import ceil
+from typing import Any
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
@@ -22,6 +24,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 
+class AxesRequest(HttpRequest):
+    """A request as axes hands it to its handler and lockout callable, with the attributes its middleware sets
+    (``AxesProxyHandler.update_request``); only an annotation, for the type checker."""
+
+    axes_locked_out: bool
+    axes_credentials: dict[str, Any] | None
+    axes_ip_address: str
+
+
 class LoginThrottle(AxesDatabaseHandler):
     """Axes' database handler, plus the per-address limit.
 
@@ -30,10 +41,10 @@ class LoginThrottle(AxesDatabaseHandler):
     address: logging in to one's own account does not clear the failures on other names.
     """
 
-    def is_locked(self, request: HttpRequest, credentials: dict | None = None) -> bool:
+    def is_locked(self, request: AxesRequest, credentials: dict | None = None) -> bool:
         return super().is_locked(request, credentials) or _address_locked(request)
 
-    def user_login_failed(self, sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    def user_login_failed(self, sender, credentials: dict, request: AxesRequest | None = None, **kwargs) -> None:
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is not None and not request.axes_locked_out and _address_locked(request):
             # What axes does when a user name reaches its limit: AxesMiddleware answers with the lockout page.
@@ -41,14 +52,14 @@ class LoginThrottle(AxesDatabaseHandler):
             request.axes_credentials = credentials
 
 
-def _address_attempts(request: HttpRequest) -> QuerySet:
+def _address_attempts(request: AxesRequest) -> QuerySet:
     """Failures from the request's address, under any user name, within the cool-off period."""
     return AccessAttempt.objects.filter(
         ip_address=request.axes_ip_address, attempt_time__gte=get_cool_off_threshold(request)
     )
 
 
-def _address_locked(request: HttpRequest) -> bool:
+def _address_locked(request: AxesRequest) -> bool:
     failures = _address_attempts(request).aggregate(total=Sum("failures_since_start"))["total"] or 0
     return failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
@@ -65,7 +76,7 @@ def _lock_ends(request: HttpRequest, attempts: QuerySet, limit: int) -> datetime
     return None
 
 
-def locked_until(request: HttpRequest, credentials: dict | None) -> tuple[datetime, bool]:
+def locked_until(request: AxesRequest, credentials: dict | None) -> tuple[datetime, bool]:
     """When the request's lock ends, and whether it is the address's lock (all user names) that lasts."""
     user_attempts = AxesProxyHandler.get_implementation().get_user_attempts(request, credentials)
     user_ends = [_lock_ends(request, attempts, settings.AXES_FAILURE_LIMIT) for attempts in user_attempts]
@@ -76,7 +87,7 @@ def locked_until(request: HttpRequest, credentials: dict | None) -> tuple[dateti
     return user_end or timezone.now() + get_cool_off(request), False
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse, credentials: dict | None) -> HttpResponse:
+def lockout_response(request: AxesRequest, original_response: HttpResponse, credentials: dict | None) -> HttpResponse:
     """The lockout page (AXES_LOCKOUT_CALLABLE): 429, saying when to try again, also as Retry-After."""
     until, address_wide = locked_until(request, credentials)
     wait = max(until - timezone.now(), timedelta(0))
@@ -86,7 +97,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse, cred
         "address_wide": address_wide,
         "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT if address_wide else settings.AXES_FAILURE_LIMIT,
     }
-    response = render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    response = render(request, "registration/locked_out.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
     response["Retry-After"] = str(ceil(wait.total_seconds()))
     return response
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import log as audit
+from dashboard.http import AuthenticatedHttpRequest
 
 from .limits import check_room_for_api_token
 from .models import ApiToken
@@ -41,7 +42,7 @@ def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
 
 
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list, the form for a new token, and, right after creating one, its only showing."""
     created = plaintext = None
     if request.method == "POST":

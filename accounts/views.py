@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import log as audit
+from dashboard.http import AuthenticatedHttpRequest
 from jobs import services
 
 from .crypto import SecretMissing, SecretUnreadable
@@ -33,7 +34,7 @@ def secret_unreadable(request: HttpRequest, credential: Credential, error: Secre
 
 
 @require_GET
-def credential_list(request: HttpRequest) -> HttpResponse:
+def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/credential_list.html", {"credentials": request.user.credentials.all()})
 
 

@@ -196,7 +196,10 @@ def login(url: str) -> requests.Session:
     send them back over plain HTTP: here they are sent by hand (loopback stands in for the TLS proxy)."""
     session = requests.Session()
     page = session.get(f"{url}/accounts/login/", timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if found is None:
+        raise RuntimeError(f"No CSRF token on the login page (HTTP {page.status_code}).")
+    token = found.group(1)
     cookies = dict(page.cookies.items())
     response = session.post(
         f"{url}/accounts/login/",

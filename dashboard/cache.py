@@ -6,15 +6,23 @@ made for; a detail page makes up to five such calls. A client over a connection 
 between threads, and the pools are Django's own, so nothing else changes.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+import redis as redis_py
 from django.core.cache.backends import redis
 
 
 class _ClientPerPool(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+    # Django's own (private) members used here, which its type stubs leave out.
+    _client: type[redis_py.Redis]
+    _get_connection_pool: Callable[[bool], redis_py.ConnectionPool]
 
-    def get_client(self, key=None, *, write=False):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis_py.Redis] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> redis_py.Redis:
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
@@ -23,6 +31,6 @@ class _ClientPerPool(redis.RedisCacheClient):
 
 
 class RedisCache(redis.RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ClientPerPool

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.crypto import SecretMissing, SecretUnreadable
 from accounts.models import ApiToken
+from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
 
@@ -210,7 +211,7 @@ def api_get(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
 @login_not_required
 @csrf_exempt
 @api_get
-def job_detail(request: HttpRequest, project_id: str, job_id: int) -> JsonResponse:
+def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> JsonResponse:
     """Like the detail page: the viewer's own credential, the same short cache and single flight."""
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
@@ -229,7 +230,7 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> JsonRespon
 @login_not_required
 @csrf_exempt
 @api_get
-def job_list(request: HttpRequest, project_id: str) -> JsonResponse:
+def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse:
     """The cached list, refreshed first when stale, with the list page's query parameters.
 
     Unlike the page, which corrects a bad sort or page size and says so, a script gets a 400 for any

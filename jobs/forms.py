@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +18,7 @@ class LookupForm(forms.Form):
 
     def __init__(self, *args, credentials, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project_id"].choices = [(c.project_id, str(c)) for c in credentials]
+        cast(forms.ChoiceField, self.fields["project_id"]).choices = [(c.project_id, str(c)) for c in credentials]
 
     def clean_job_id(self) -> int:
         text = self.cleaned_data["job_id"].strip()

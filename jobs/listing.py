@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,7 +25,12 @@ from modelarts.client import MAX_INTEGER, MAX_JOB_ID
 from .status import GROUP_LABELS, GROUPS, STATUSES, status_for
 
 # Names sort case-insensitively, the same on every database (SQLite compares bytes by default).
-SORTS = {"created": F("create_time"), "name": Lower("job_name"), "status": F("status"), "duration": F("duration_ms")}
+SORTS: dict[str, F | Lower] = {
+    "created": F("create_time"),
+    "name": Lower("job_name"),
+    "status": F("status"),
+    "duration": F("duration_ms"),
+}
 SORT_CHOICES = [
     ("-created", gettext_lazy("Newest first")),
     ("created", gettext_lazy("Oldest first")),
@@ -55,12 +61,15 @@ class ListQueryForm(forms.Form):
 
     q = SearchField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH, strip=True)
     group = forms.ChoiceField(
-        label=gettext_lazy("Status group"), required=False, choices=[("", gettext_lazy("All groups"))]
+        label=gettext_lazy("Status group"),
+        required=False,
+        choices=[("", gettext_lazy("All groups")), *((group, GROUP_LABELS[group]) for group in GROUPS)],
     )
     status = forms.TypedChoiceField(
         label=gettext_lazy("Status"), required=False, coerce=int, empty_value=None, choices=[]
     )
-    long_running = forms.BooleanField(label=gettext_lazy("Only long-running"), required=False)
+    # Typed as any field: ApiListQueryForm declares stricter ones under these names.
+    long_running: forms.Field = forms.BooleanField(label=gettext_lazy("Only long-running"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("Sort"), required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(
         label=gettext_lazy("Per page"),
@@ -69,7 +78,7 @@ class ListQueryForm(forms.Form):
         empty_value=None,
         choices=[(n, n) for n in PAGE_SIZES],
     )
-    page = forms.CharField(required=False, widget=forms.HiddenInput)
+    page: forms.Field = forms.CharField(required=False, widget=forms.HiddenInput)
 
     CORRECTABLE = ("sort", "per_page", "page")
 
@@ -79,13 +88,12 @@ class ListQueryForm(forms.Form):
             data = data.copy()
             data["per_page"] = str(DEFAULT_PAGE_SIZE)
         super().__init__(data, *args, **kwargs)
-        self.fields["group"].choices += [(group, GROUP_LABELS[group]) for group in GROUPS]
         # Built per request, so the labels are in the viewer's language.
         status_choices = [(code, f"{code} · {status.display_label}") for code, status in STATUSES.items()]
         requested = self._requested_status()
         if requested is not None and requested not in STATUSES:  # codes beyond the table
             status_choices.append((requested, f"{requested} · {status_for(0).display_label}"))
-        self.fields["status"].choices = [("", gettext("Any status")), *status_choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", gettext("Any status")), *status_choices]
 
     def _requested_status(self) -> int | None:
         value = self.data.get("status", "")

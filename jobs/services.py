@@ -386,7 +386,9 @@ def list_state(credential: Credential) -> JobListRefresh | None:
 
 def fresh_list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
     """Each credential's list state (one query for all), after refreshing the stale lists among them."""
-    states = {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
+    states: dict[int, JobListRefresh | None] = {
+        state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)
+    }
     for credential in credentials:
         if ensure_fresh(credential, states.get(credential.pk)):
             states[credential.pk] = list_state(credential)

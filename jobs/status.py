@@ -102,7 +102,7 @@ def _chinese_active() -> bool:
 
 def group_label(group: str) -> str:
     """A status group's name in the active language (the group key itself if it is not one of ours)."""
-    return GROUP_LABELS.get(group, group)
+    return str(GROUP_LABELS.get(group, group))
 
 
 def status_for(code: int) -> Status:

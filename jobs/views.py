@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from accounts.views import secret_unreadable
+from dashboard.http import AuthenticatedHttpRequest
 from modelarts.errors import ModelArtsError, NotFound
 
 from . import listing, services
@@ -28,7 +29,7 @@ from .models import CachedJob
 from .status import GROUPS
 
 
-def _get_project_credential_for_user(request: HttpRequest, project_id: str) -> Credential | None:
+def _get_project_credential_for_user(request: AuthenticatedHttpRequest, project_id: str) -> Credential | None:
     """The viewer's own credential for a project: a shared link opens with the viewer's own keys."""
     try:
         return Credential.objects.get(owner=request.user, project_id=project_id)
@@ -51,11 +52,11 @@ def _list_page(request: HttpRequest, template: str, jobs: QuerySet, context: dic
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Overview: every project with counts per status group, and one combined list across projects."""
     credentials = list(request.user.credentials.all())
     states = services.fresh_list_states(credentials)
-    counts = defaultdict(dict)
+    counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
     rows = CachedJob.objects.filter(credential__owner=request.user).values_list("credential_id", "status_group")
     for credential_id, group, count in rows.annotate(count=Count("pk")).order_by():
         counts[credential_id][group] = count
@@ -74,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     credentials = list(request.user.credentials.all())
     form = LookupForm(request.GET, credentials=credentials)
     if form.is_valid():
@@ -83,7 +84,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def project_jobs(request: HttpRequest, project_id: str) -> HttpResponse:
+def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
     """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list."""
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
@@ -102,7 +103,7 @@ def project_jobs(request: HttpRequest, project_id: str) -> HttpResponse:
 
 
 @require_POST
-def project_refresh(request: HttpRequest, project_id: str) -> HttpResponse:
+def project_refresh(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(request, project_id)
@@ -111,7 +112,7 @@ def project_refresh(request: HttpRequest, project_id: str) -> HttpResponse:
 
 
 @require_POST
-def refresh_all(request: HttpRequest) -> HttpResponse:
+def refresh_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     for credential in request.user.credentials.all():
         _refresh_now(request, credential)
     return _redirect_back(request, reverse("home"))
@@ -154,7 +155,7 @@ def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 @require_GET
-def job_detail(request: HttpRequest, project_id: str, job_id: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(request, project_id)

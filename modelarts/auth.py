@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -28,7 +29,7 @@ TOKEN_RENEWAL_MARGIN = timedelta(minutes=5)
 class TokenStore(Protocol):
     """Where tokens are kept between requests and processes; Django's cache fits."""
 
-    def get(self, key: str) -> Any: ...
+    def get(self, key: str) -> str | None: ...
 
     def set(self, key: str, value: Any, timeout: float) -> Any: ...
 
@@ -70,7 +71,7 @@ class IamTokenAuth(requests.auth.AuthBase):
         timeouts: Timeouts,
         user_agent: str,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        clock=lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.iam_endpoint = iam_endpoint
         self.domain_name = domain_name

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -230,6 +230,10 @@ def _epoch_ms(item: dict[str, Any], field: str) -> datetime | None:
         raise BadResponse(f"The field '{field}' is not a plausible time.") from exc
 
 
+@overload
+def _integer(item: dict[str, Any], field: str, required: Literal[True] = True, limit: int = MAX_JOB_ID) -> int: ...
+@overload
+def _integer(item: dict[str, Any], field: str, required: Literal[False], limit: int = MAX_JOB_ID) -> int | None: ...
 def _integer(item: dict[str, Any], field: str, required: bool = True, limit: int = MAX_JOB_ID) -> int | None:
     """Integers arrive as numbers or as strings of digits; anything else is a broken answer."""
     value = item.get(field)

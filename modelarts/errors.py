@@ -8,7 +8,7 @@ page can show them (users quote them to Huawei support).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .text import clean
@@ -45,13 +45,13 @@ class ModelArtsError(Exception):
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.code else self.message
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., ModelArtsError], tuple[Any, ...]]:
         """Keep every field when pickled (errors are cached briefly so concurrent viewers share them)."""
         fields = {"code": self.code, "http_status": self.http_status, "request_id": self.request_id}
         return _rebuild, (type(self), self.message, fields, self.advice)
 
 
-def _rebuild(error_class: type[ModelArtsError], message: str, fields: dict, advice: str) -> ModelArtsError:
+def _rebuild(error_class: type[ModelArtsError], message: str, fields: dict[str, Any], advice: str) -> ModelArtsError:
     error = error_class(message, **fields)
     error.advice = advice
     return error
@@ -201,6 +201,9 @@ NOT_FOUND_MESSAGE = re.compile(r"not (?:exist|found)", re.IGNORECASE)
 
 def error_fields(body: Mapping[str, Any]) -> tuple[str, str, str]:
     """Code, message and request id from any of the error shapes: ModelArts, API Gateway or IAM."""
+    code: object
+    message: object
+    request_id: object
     nested = body.get("error")
     if isinstance(nested, Mapping):  # IAM: {"error": {"code": 401, "message": ..., "title": ...}}
         code, message, request_id = nested.get("code"), nested.get("message") or nested.get("title"), ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -147,7 +147,7 @@ class AkSkAuth(requests.auth.AuthBase):
     break the header (a line break), fail to encode (non-ASCII) or change the header's meaning (a space).
     """
 
-    def __init__(self, access_key: str, secret_key: str, clock=lambda: datetime.now(UTC)):
+    def __init__(self, access_key: str, secret_key: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         if not fits_in_header(access_key):
             raise CredentialMalformed(
                 "The access key contains a space, a line break, a control character or a non-ASCII character."
@@ -160,6 +160,7 @@ class AkSkAuth(requests.auth.AuthBase):
         return f"AkSkAuth(access_key={self.access_key!r})"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        assert request.url is not None  # requests prepares the URL before calling the auth object
         url = urlsplit(request.url)
         request.headers["Host"] = url.netloc
         request.headers[DATE_HEADER] = format_sdk_date(self._clock())

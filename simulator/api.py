@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from simulator.seed import Job
 from simulator.wire import Reply, json_reply, modelarts_error
@@ -96,6 +97,10 @@ def _is_number(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+@overload
+def _integer(params: dict[str, str], name: str, default: int, low: int, high: int | None = None) -> int: ...
+@overload
+def _integer(params: dict[str, str], name: str, default: None, low: int, high: int | None = None) -> int | None: ...
 def _integer(params: dict[str, str], name: str, default: int | None, low: int, high: int | None = None) -> int | None:
     if name not in params:
         return default

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from simulator.seed import Tenant
 from simulator.signature import (
@@ -40,6 +41,8 @@ from simulator.wire import Reply, Request, gateway_error, iam_error, json_reply,
 
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
 IAM_FAILURE = "Incorrect IAM authentication information"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def _parse_password_login(body: object) -> tuple[str, str, str, str]:
     )
 
 
-def _field(value: object, *names: str, kind: type, path: str = "") -> object:
+def _field(value: object, *names: str, kind: type[T], path: str = "") -> T:
     for name in names:
         path = f"{path}.{name}" if path else name
         if not isinstance(value, dict) or name not in value:

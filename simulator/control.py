@@ -17,7 +17,7 @@ Bodies are JSON; a bad request is a 400 ``{"error": "..."}``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.faults import ROUTES
 from simulator.wire import Reply, Request, json_reply
@@ -71,7 +71,7 @@ def _route(sim: Simulator, request: Request) -> Reply:
     return json_reply(200, {"ok": True})
 
 
-def _object_body(request: Request) -> dict[str, object]:
+def _object_body(request: Request) -> dict[str, Any]:
     try:
         body = request.json_body()
     except ValueError as error:
@@ -81,7 +81,7 @@ def _object_body(request: Request) -> dict[str, object]:
     return body
 
 
-def _add_fault(sim: Simulator, body: dict[str, object]) -> None:
+def _add_fault(sim: Simulator, body: dict[str, Any]) -> None:
     if "kind" not in body:
         raise _BadRequest("a fault needs a kind")
     sim.add_fault(**body)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from simulator.seed import new_job_fields
 from simulator.wire import (
@@ -62,10 +63,10 @@ _NGINX_PAGE = (
 @dataclass
 class Fault:
     kind: str
-    job_id: str | None = None
+    job_id: int | str | None = None  # a str once checked: the URL's segment is what it is compared with
     route: str | None = None
     times: int | None = None
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # as given, often from JSON
 
     def __post_init__(self) -> None:
         """Refuse rules that could never apply, so a typo in a test fails loudly instead of silently."""

@@ -29,6 +29,7 @@ import hashlib
 import random
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import demo
 
@@ -119,14 +120,14 @@ LONG_DESCRIPTION = ("A description at the documented limit of 256 characters. " 
 class Job:
     """One job's fields as the API names them, and whether its numbers go out as strings."""
 
-    fields: dict[str, object]
+    fields: dict[str, Any]
     numbers_as_strings: bool = False
 
     @property
     def job_id(self) -> int:
         return self.fields["job_id"]
 
-    def render(self) -> dict[str, object]:
+    def render(self) -> dict[str, Any]:
         """The JSON object the API sends for this job."""
         rendered = dict(self.fields)
         if self.numbers_as_strings:
@@ -136,9 +137,9 @@ class Job:
         return rendered
 
 
-def _curated_demo_jobs() -> dict[int, dict[str, object]]:
+def _curated_demo_jobs() -> dict[int, dict[str, Any]]:
     """The fixed part of each curated job; the generator fills in times, paths and resource ids."""
-    curated: dict[int, dict[str, object]] = {
+    curated: dict[int, dict[str, Any]] = {
         job_id: {"status": status, "job_name": f"status-{status:02d}", "job_desc": f"Seeded in status {status}."}
         for status, job_id in DEMO_STATUS_JOB_IDS.items()
     }
@@ -230,7 +231,7 @@ def _random_job(rng: random.Random, job_id: int, project_id: str, region: str) -
     return Job(fields, numbers_as_strings=rng.random() < 0.05)
 
 
-def _curated_job(rng: random.Random, job_id: int, project_id: str, region: str, overrides: dict[str, object]) -> Job:
+def _curated_job(rng: random.Random, job_id: int, project_id: str, region: str, overrides: dict[str, Any]) -> Job:
     status = overrides["status"]
     fields = _base_fields(rng, job_id, project_id, region, status, rng.choice(_MODELS))
     fields.update(overrides)
@@ -243,7 +244,7 @@ def _curated_job(rng: random.Random, job_id: int, project_id: str, region: str, 
 
 def _base_fields(
     rng: random.Random, job_id: int, project_id: str, region: str, status: int, model: str
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Times consistent with the status: running jobs started lately, pending ones have not run."""
     if status in RUNNING_STATUSES:
         create_time = BASE_TIME_MS - rng.randint(HOUR_MS // 4, 2 * DAY_MS)
@@ -274,14 +275,14 @@ def _base_fields(
     }
 
 
-def _arm_autostop(fields: dict[str, object]) -> None:
+def _arm_autostop(fields: dict[str, Any]) -> None:
     """The shortest auto-stop schedule the job has not yet reached (it would have stopped otherwise)."""
     hours = next(hours for hours in AUTOSTOP_HOURS if hours * HOUR_MS > fields["duration"])
     fields["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": hours}
     fields["remaining_duration"] = max(0, hours * HOUR_MS - fields["duration"])
 
 
-def new_job_fields(job_id: int) -> dict[str, object]:
+def new_job_fields(job_id: int) -> dict[str, Any]:
     """Defaults for a job inserted by hand (set_job on an unknown id): not started, nothing to show."""
     return {
         "job_id": job_id,

@@ -23,6 +23,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import unquote
 
 from simulator import api, control
@@ -41,6 +42,12 @@ NO_SUCH_API = "The API does not exist or has not been published in the environme
 
 class Simulator:
     """A seeded, in-process ModelArts + IAM server. ``reset()`` returns to the state given here."""
+
+    # Settings: given at creation, restored by reset(), changed by tests and the control API.
+    max_per_page: int
+    latency_ms: float
+    token_ttl_seconds: float
+    clock_offset_seconds: float
 
     def __init__(
         self,
@@ -71,13 +78,14 @@ class Simulator:
         self.calls: Counter[str] = Counter()
         self.reset()
         self._server = _Server((host, port), self, verbose)
+        self._address: tuple[str, int] = self._server.socket.getsockname()[:2]  # the port, once bound
         self._thread: threading.Thread | None = None
 
     # Lifecycle
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._address
         return f"http://{host}:{port}"
 
     def start(self) -> None:
@@ -114,14 +122,19 @@ class Simulator:
                 self._faults.add(fault)
 
     def add_fault(
-        self, kind: str, job_id: int | str | None = None, route: str | None = None, times: int | None = None, **params
+        self,
+        kind: str,
+        job_id: int | str | None = None,
+        route: str | None = None,
+        times: int | None = None,
+        **params: Any,
     ) -> None:
         self._faults.add(Fault(kind, job_id, route, times, params))
 
     def clear_faults(self) -> None:
         self._faults.clear()
 
-    def set_job(self, project_id: str, job_id: int, /, **fields) -> dict[str, object]:
+    def set_job(self, project_id: str, job_id: int, /, **fields: Any) -> dict[str, Any]:
         """Change a job's fields, or insert a job with defaults for the fields not given; returns it as served."""
         if "job_id" in fields:
             raise ValueError("job_id is the job's key and cannot be changed")
@@ -204,6 +217,7 @@ class Simulator:
 
     def _answer(self, route: str, request: Request, project_id: str, job_id: str | None) -> Reply:
         if route == "detail":
+            assert job_id is not None  # the route is "detail" because the path has a job id
             return api.job_detail(lambda number: self._find_job(project_id, number), job_id)
         with self._lock:
             jobs = list(self._projects[project_id].values())

@@ -148,9 +148,10 @@ def auto_stop(schedule) -> str:
     kind = schedule.get("type") or "stop"
     amount = schedule.get("duration")
     unit = schedule.get("time_unit")
-    known_unit = isinstance(unit, str) and unit.upper() in ("MINUTES", "HOURS", "DAYS")
+    unit_name = unit.upper() if isinstance(unit, str) else ""
+    known_unit = unit_name in ("MINUTES", "HOURS", "DAYS")
     if kind == "stop" and known_unit and isinstance(amount, int) and not isinstance(amount, bool) and amount >= 0:
-        return _auto_stop_sentence(amount, unit.upper())
+        return _auto_stop_sentence(amount, unit_name)
     return gettext("%(kind)s after %(amount)s %(unit)s") % {
         "kind": kind,
         "amount": amount,
