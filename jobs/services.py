@@ -85,11 +85,14 @@ def _token_auth(credential: Credential) -> IamTokenAuth:
         timeouts=_timeouts(),
         user_agent=USER_AGENT,
         max_response_bytes=settings.MODELARTS_MAX_RESPONSE_BYTES,
+        refusals_before_pause=settings.IAM_REFUSALS_BEFORE_PAUSE,
+        refusal_pause=timedelta(minutes=settings.IAM_REFUSAL_PAUSE_MINUTES),
     )
 
 
 def _token_binding_key() -> bytes:
-    """The key that binds a cached IAM token to the password that earned it, derived from SECRET_KEY."""
+    """The key that binds a cached IAM token to the password that earned it, and hides whose refusals are
+    counted, derived from SECRET_KEY."""
     return salted_hmac("jobs.services.iam-token-binding", "iam-token-cache-key").digest()
 
 
