@@ -276,7 +276,12 @@ def cached_job(credential: Credential, job_id: int) -> CachedJob | None:
 
 
 def check_connection(credential: Credential) -> ModelArtsError | None:
-    """List one job with the stored secret; remember and return the failure, or None on success."""
+    """List one job with the stored secret; remember and return the failure, or None on success.
+
+    Each test reaches ModelArts (and, for a password, IAM), so it takes a lookup from the owner's bucket
+    like a detail lookup: raises LookupRateLimited, and tests nothing, when the owner has none left.
+    """
+    take_detail_lookup(credential.owner_id)
     error = None
     try:
         client_for(credential).list_visualization_jobs(page=1, per_page=1)

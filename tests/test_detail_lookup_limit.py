@@ -17,29 +17,6 @@ API = f"/api/projects/{DEMO.project_id}/visualization-jobs/"
 UNKNOWN_IDS = range(1, 101)  # ModelArts is asked about each, and answers 404
 
 
-class StoppedClock:
-    """Time in services stands still unless a test moves it, so no token refills while a test runs."""
-
-    def __init__(self):
-        self.now = 1_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch) -> StoppedClock:
-    stopped = StoppedClock()
-    monkeypatch.setattr(services, "time", stopped)
-    return stopped
-
-
 @pytest.fixture
 def token_client(alice) -> Client:
     _, plaintext = ApiToken.issue(alice, "a script")

@@ -49,7 +49,7 @@ class DictStore:
 
 
 @pytest.fixture
-def clock() -> Clock:
+def iam_clock() -> Clock:
     return Clock()
 
 
@@ -59,7 +59,7 @@ def store() -> DictStore:
 
 
 @pytest.fixture
-def auth(store, clock):
+def auth(store, iam_clock):
     """IamTokenAuth for this store and clock; each call is another request, with any password or user."""
 
     def make(password="a-guess", user_name="alice", project_id=PROJECT) -> IamTokenAuth:
@@ -73,7 +73,7 @@ def auth(store, clock):
             binding_key=b"binding-key",
             timeouts=Timeouts(1, 1),
             user_agent="test-agent",
-            clock=clock,
+            clock=iam_clock,
         )
 
     return make
@@ -90,10 +90,10 @@ def refuse_passwords(auth, count: int, **identity) -> None:
 
 
 @responses.activate
-def test_five_refusals_pause_asking_iam_for_that_user(auth, clock):
+def test_five_refusals_pause_asking_iam_for_that_user(auth, iam_clock):
     responses.post(TOKENS, status=401, json=REFUSED)
     refuse_passwords(auth, 5)
-    clock.now += timedelta(minutes=3)
+    iam_clock.now += timedelta(minutes=3)
 
     with pytest.raises(errors.IamRefusalPause) as paused:
         auth(password="the-sixth-guess").token()
@@ -132,13 +132,13 @@ def test_spellings_of_one_name_in_other_cases_share_the_count(auth):
 
 
 @responses.activate
-def test_iam_is_asked_again_once_the_oldest_refusal_is_a_pause_ago(auth, clock):
+def test_iam_is_asked_again_once_the_oldest_refusal_is_a_pause_ago(auth, iam_clock):
     responses.post(TOKENS, status=401, json=REFUSED)
     refuse_passwords(auth, 1)
-    clock.now += timedelta(minutes=10)
+    iam_clock.now += timedelta(minutes=10)
     refuse_passwords(auth, 4)
 
-    clock.now = START + timedelta(minutes=15, seconds=1)  # the first refusal no longer counts
+    iam_clock.now = START + timedelta(minutes=15, seconds=1)  # the first refusal no longer counts
     refuse_passwords(auth, 1)
     with pytest.raises(errors.IamRefusalPause, match=r"before 2026-11-26 12:25:00 UTC \(in 10 min\)"):
         auth().token()  # never more than five refusals in any fifteen minutes
