@@ -174,10 +174,7 @@ def job_detail(request: HttpRequest, project_id: str, job_id: int) -> HttpRespon
 
 
 def _lookup_rate_limited(request: HttpRequest, context: dict, limited: services.LookupRateLimited) -> HttpResponse:
-    """429 with when to try again, and the job as the cached list last saw it, if it is in there."""
-    job = services.cached_job(context["credential"], context["job_id"])
-    response = render(
-        request, "jobs/rate_limited.html", {**context, "job": job, "retry_after": limited.retry_after}, status=429
-    )
+    """429 with when to try again."""
+    response = render(request, "jobs/rate_limited.html", {**context, "retry_after": limited.retry_after}, status=429)
     response["Retry-After"] = str(limited.retry_after)
     return response
