@@ -352,6 +352,19 @@ class Cooldown:
     seconds_left: int  # until a new one is possible
 
 
+def describe_cooldown(cooldown: Cooldown) -> str:
+    """Why a refresh fetched nothing, in the active language: translated on pages, English in commands."""
+    if cooldown.failed:
+        text = gettext(
+            "not refreshed again; the last refresh failed %(ago)d s ago. A new refresh is possible in %(left)d s."
+        )
+    else:
+        text = gettext(
+            "not refreshed again; the list was fetched %(ago)d s ago. A new refresh is possible in %(left)d s."
+        )
+    return text % {"ago": cooldown.seconds_ago, "left": cooldown.seconds_left}
+
+
 @dataclass(frozen=True)
 class RefreshResult:
     fetched: bool = False  # this caller fetched the list (successfully or not)

@@ -125,24 +125,11 @@ def _refresh_now(request: HttpRequest, credential: Credential) -> None:
     elif result.coalesced:
         messages.info(request, _("“%(name)s”: refreshed just now by another request.") % {"name": credential.name})
     elif result.cooldown:
-        messages.info(request, _cooldown_message(credential, result.cooldown))
+        explanation = services.describe_cooldown(result.cooldown)
+        messages.info(request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation})
     else:
         text = ngettext("“%(name)s”: fetched %(count)d job.", "“%(name)s”: fetched %(count)d jobs.", result.jobs)
         messages.success(request, text % {"name": credential.name, "count": result.jobs})
-
-
-def _cooldown_message(credential: Credential, cooldown: services.Cooldown) -> str:
-    if cooldown.failed:
-        text = _(
-            "“%(name)s”: not refreshed again; the last refresh failed %(ago)d s ago. "
-            "A new refresh is possible in %(left)d s."
-        )
-    else:
-        text = _(
-            "“%(name)s”: not refreshed again; the list was fetched %(ago)d s ago. "
-            "A new refresh is possible in %(left)d s."
-        )
-    return text % {"name": credential.name, "ago": cooldown.seconds_ago, "left": cooldown.seconds_left}
 
 
 def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
