@@ -182,8 +182,9 @@ class IamTokenAuth(requests.auth.AuthBase):
             return
         resume = refusals[-self.refusals_before_pause] + self.refusal_pause.total_seconds()
         minutes = self.refusal_pause.total_seconds() / 60
+        times = "once" if len(refusals) == 1 else f"{len(refusals)} times"
         raise IamRefusalPause(
-            f"IAM refused the password for this IAM user {len(refusals)} times in the last {minutes:g} minutes. "
+            f"IAM refused the password for this IAM user {times} in the last {minutes:g} minutes. "
             "So that IAM does not lock the user, the dashboard will not ask IAM for a token for it before "
             f"{datetime.fromtimestamp(resume, UTC):%Y-%m-%d %H:%M:%S} UTC (in {math.ceil((resume - now) / 60)} min)."
         )

@@ -248,3 +248,21 @@ def test_the_settings_set_the_count_and_the_pause(bob, bob_client, simulator, se
     stored = b"".join(key.encode() + value for key, value in cache._cache.items())
     for name in (DEMO.domain_name, DEMO.user_name):
         assert name.encode() not in stored
+
+
+@pytest.mark.django_db
+def test_pages_and_the_api_say_the_pause_too(bob, bob_client, simulator, settings):
+    settings.IAM_REFUSALS_BEFORE_PAUSE = 1
+    guessing = make_simulated_iam_credential(bob, simulator, secret="a-guess")
+    message_after_testing(bob_client, guessing)
+    path = f"/projects/{DEMO.project_id}/visualization-jobs/{DEMO_RUNNING_JOB_ID}"
+
+    page = bob_client.get(f"{path}/")
+    api = bob_client.get(f"/api{path}")
+
+    assert page.status_code == 503
+    assert "The dashboard paused asking IAM for a token for this IAM user." in page.content.decode()
+    assert api.status_code == 503
+    assert api.json()["error"]["code"] == "iam_refusal_pause"
+    assert "IAM refused the password for this IAM user once in the last 15 minutes" in api.json()["error"]["message"]
+    assert simulator.calls["token"] == 1
