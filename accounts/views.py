@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -122,6 +123,9 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
             detail="the stored secret cannot be decrypted",
         )
         return secret_unreadable(request, credential, unreadable)
+    except services.LookupRateLimited as limited:
+        messages.error(request, _rate_limited_message(credential, limited))
+        return redirect("credential-list")
     audit.record(
         audit.Action.CREDENTIAL_TESTED,
         request,
@@ -137,3 +141,14 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation}
         )
     return redirect("credential-list")
+
+
+def _rate_limited_message(credential: Credential, limited: services.LookupRateLimited) -> str:
+    text = ngettext(
+        "“%(name)s”: not tested. You have sent ModelArts many requests in a short time; try again in "
+        "%(seconds)d second.",
+        "“%(name)s”: not tested. You have sent ModelArts many requests in a short time; try again in "
+        "%(seconds)d seconds.",
+        limited.retry_after,
+    )
+    return text % {"name": credential.name, "seconds": limited.retry_after}

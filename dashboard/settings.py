@@ -68,6 +68,11 @@ DETAIL_LOOKUP_RATE = env.float("DETAIL_LOOKUP_RATE", default=60)  # per minute
 DETAIL_LOOKUP_BURST = env.int("DETAIL_LOOKUP_BURST", default=30)
 if DETAIL_LOOKUP_RATE <= 0 or DETAIL_LOOKUP_BURST < 1:
     raise ImproperlyConfigured("DETAIL_LOOKUP_RATE must be above 0 and DETAIL_LOOKUP_BURST at least 1.")
+# Wrong IAM passwords per IAM user, from anyone, before IAM is not asked for that user for a while.
+IAM_REFUSALS_BEFORE_PAUSE = env.int("IAM_REFUSALS_BEFORE_PAUSE", default=5)
+IAM_REFUSAL_PAUSE_MINUTES = env.int("IAM_REFUSAL_PAUSE_MINUTES", default=15)
+if IAM_REFUSALS_BEFORE_PAUSE < 1 or IAM_REFUSAL_PAUSE_MINUTES < 1:
+    raise ImproperlyConfigured("IAM_REFUSALS_BEFORE_PAUSE and IAM_REFUSAL_PAUSE_MINUTES must be at least 1.")
 # Days the audit log, and (shorter) records of failed logins, are kept (audit/retention.py).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 LOGIN_ATTEMPT_RETENTION_DAYS = env.int("LOGIN_ATTEMPT_RETENTION_DAYS", default=30)

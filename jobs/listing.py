@@ -103,6 +103,14 @@ class ListQueryForm(forms.Form):
             return None
         return code if -MAX_INTEGER <= code <= MAX_INTEGER else None
 
+    def clean_page(self) -> int:
+        """Non-numeric or negative pages show the first page; huge ones are clamped by the paginator. (The
+        API's form has validated its number already, and passes through here unchanged.)"""
+        try:
+            return max(int(self.cleaned_data["page"]), 1)
+        except (TypeError, ValueError):  # TypeError: the API's form leaves None for no page
+            return 1
+
     def has_fatal_errors(self) -> bool:
         return any(name not in self.CORRECTABLE for name in self.errors)
 
@@ -122,7 +130,7 @@ class ListQueryForm(forms.Form):
             long_running=bool(cleaned.get("long_running")),
             sort=cleaned.get("sort") or DEFAULT_SORT,
             per_page=cleaned.get("per_page") or DEFAULT_PAGE_SIZE,
-            page=_page_number(str(cleaned.get("page") or 1)),
+            page=cleaned.get("page", 1),
             notices=notices,
         )
 
@@ -138,15 +146,6 @@ class ApiListQueryForm(ListQueryForm):
         required=False, choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true"
     )
     page = forms.IntegerField(required=False, min_value=1)
-
-
-def _page_number(text: str) -> int:
-    """Non-numeric or negative pages show the first page; huge ones are clamped by the paginator."""
-    try:
-        number = int(text)
-    except ValueError:
-        return 1
-    return max(number, 1)
 
 
 @dataclass

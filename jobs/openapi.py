@@ -212,8 +212,8 @@ SCHEMA = {
                     "429": {
                         "description": (
                             "Too many lookups that needed ModelArts lately (code rate_limited, with retry_after "
-                            "in seconds, also sent as the Retry-After header). Lookups answered from the short "
-                            "cache do not count."
+                            "in seconds, also sent as the Retry-After header). Only lookups of jobs missing from "
+                            "the project's cached list count, and not those answered from the short cache."
                         ),
                         "headers": {
                             "Retry-After": {

@@ -48,7 +48,7 @@ PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
 LOCK_POLL_SECONDS = 0.05
-LOOKUP_LOCK_SECONDS = 1  # far longer than the two cache calls made under a detail-lookup bucket's lock
+LOOKUP_LOCK_SECONDS = 1  # far longer than reading and writing a detail-lookup bucket, done under its lock
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 
 T = TypeVar("T")
@@ -114,11 +114,14 @@ def _token_auth(credential: Credential) -> IamTokenAuth:
         timeouts=_timeouts(),
         user_agent=USER_AGENT,
         max_response_bytes=settings.MODELARTS_MAX_RESPONSE_BYTES,
+        refusals_before_pause=settings.IAM_REFUSALS_BEFORE_PAUSE,
+        refusal_pause=timedelta(minutes=settings.IAM_REFUSAL_PAUSE_MINUTES),
     )
 
 
 def _token_binding_key() -> bytes:
-    """The key that binds a cached IAM token to the password that earned it, derived from SECRET_KEY."""
+    """The key that binds a cached IAM token to the password that earned it, and hides whose refusals are
+    counted, derived from SECRET_KEY."""
     return salted_hmac("jobs.services.iam-token-binding", "iam-token-cache-key").digest()
 
 
@@ -222,12 +225,13 @@ def get_job(credential: Credential, job_id: int) -> VisualizationJob:
     """A job's details, shared by every viewer using this credential for a few seconds.
 
     Raises ModelArtsError, crypto.SecretUnreadable, or LookupRateLimited when the credential's owner has
-    used up their detail lookups (only a lookup that would call ModelArts counts). A fresh answer also
-    updates the cached list row.
+    used up their detail lookups (only a lookup of a job missing from the cached list that would call
+    ModelArts counts; see take_detail_lookup). A fresh answer also updates the cached list row.
     """
 
     def fetch() -> VisualizationJob:
-        take_detail_lookup(credential.owner_id)
+        if not CachedJob.objects.filter(credential=credential, job_id=job_id).exists():
+            take_detail_lookup(credential.owner_id)
         job = client_for(credential).get_visualization_job(job_id)
         _update_cached_row(credential, job)
         return job
@@ -252,18 +256,21 @@ def take_detail_lookup(user_id: int) -> None:
 
     Job ids are free to make up, so without a bound one user (or one script with their API token) could
     send ModelArts a request per id as fast as the dashboard answers, on a credential and a quota that may
-    be shared with others. The bucket holds DETAIL_LOOKUP_BURST lookups and refills by DETAIL_LOOKUP_RATE
-    a minute: a person opening pages never meets it, a loop over ids soon does.
+    be shared with others. So lookups of ids missing from the credential's cached list are charged, and so
+    are connection tests; lookups of listed jobs are not: a running job's page polls every few seconds,
+    and a few such tabs would otherwise use up the bucket. The bucket holds DETAIL_LOOKUP_BURST lookups
+    and refills by DETAIL_LOOKUP_RATE a minute: a loop over made-up ids soon meets it.
 
     The bucket is one value in the shared cache, (tokens, when), so every worker and host draws from the
     same one. Reading and writing it is not atomic in Django's cache API (two workers could both take the
     last token), so a short lock (cache.add) makes the read-modify-write one step: four cache round trips
-    in all, on a path that is about to wait for ModelArts anyway. An atomic counter (cache.incr) would need
-    one, but counts fixed windows, which let twice the rate through around each window's edge. What the
-    lock trades: a caller that cannot get it within LOOKUP_LOCK_SECONDS (a holder died) goes ahead without
-    a token rather than fail; a cache that loses the value (restart, eviction) hands out a full bucket
-    again; hosts whose clocks disagree refill a little early or late. None of these lets anyone far
-    beyond the limit for long.
+    in all (lock, read, write, unlock), on a path that is about to wait for ModelArts anyway. An atomic
+    counter (cache.incr) would need one, but counts fixed windows, which let twice the rate through around
+    each window's edge. What the lock trades: a caller that cannot get it within LOOKUP_LOCK_SECONDS (a
+    holder died, or the user's lookups pile up) is told to try again in a second, rather than going ahead
+    without a token, which would let a crowd of simultaneous lookups past the limit; a cache that loses
+    the value (restart, eviction) hands out a full bucket again; hosts whose clocks disagree refill a
+    little early or late. None of these lets anyone far beyond the limit for long.
     """
     key = f"detail-lookups:{user_id}"
     deadline = time.monotonic() + LOOKUP_LOCK_SECONDS
@@ -273,7 +280,7 @@ def take_detail_lookup(user_id: int) -> None:
                 wait = _draw_token(key)
                 break
         if time.monotonic() >= deadline:
-            return
+            raise LookupRateLimited(1)
         time.sleep(LOCK_POLL_SECONDS)
     if wait:
         raise LookupRateLimited(max(1, math.ceil(wait)))
@@ -302,7 +309,12 @@ def cached_job(credential: Credential, job_id: int) -> CachedJob | None:
 
 
 def check_connection(credential: Credential) -> ModelArtsError | None:
-    """List one job with the stored secret; remember and return the failure, or None on success."""
+    """List one job with the stored secret; remember and return the failure, or None on success.
+
+    Each test reaches ModelArts (and, for a password, IAM), so it takes a lookup from the owner's bucket
+    like a detail lookup: raises LookupRateLimited, and tests nothing, when the owner has none left.
+    """
+    take_detail_lookup(credential.owner_id)
     error = None
     try:
         client_for(credential).list_visualization_jobs(page=1, per_page=1)
@@ -367,6 +379,19 @@ class Cooldown:
     failed: bool  # the previous refresh failed (else it fetched the list)
     seconds_ago: int  # since the previous refresh finished
     seconds_left: int  # until a new one is possible
+
+
+def describe_cooldown(cooldown: Cooldown) -> str:
+    """Why a refresh fetched nothing, in the active language: translated on pages, English in commands."""
+    if cooldown.failed:
+        text = gettext(
+            "not refreshed again; the last refresh failed %(ago)d s ago. A new refresh is possible in %(left)d s."
+        )
+    else:
+        text = gettext(
+            "not refreshed again; the list was fetched %(ago)d s ago. A new refresh is possible in %(left)d s."
+        )
+    return text % {"ago": cooldown.seconds_ago, "left": cooldown.seconds_left}
 
 
 @dataclass(frozen=True)

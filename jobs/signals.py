@@ -1,12 +1,16 @@
 """Ending what a credential's secret earned when the credential changes or goes, however that happens: its
 page, the admin, a command, or the deletion of its owner."""
 
+import logging
+
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 
 from accounts.models import Credential
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(pre_save, sender=Credential)
@@ -15,9 +19,24 @@ def _forget_tokens_of_replaced_credentials(sender, instance: Credential, update_
         return
     stored = Credential.objects.filter(pk=instance.pk).first()
     if stored is not None and stored.auth_version != instance.auth_version:
-        services.forget_tokens(stored)
+        _forget_tokens(stored)
 
 
 @receiver(pre_delete, sender=Credential)
 def _forget_tokens_of_deleted_credentials(sender, instance: Credential, **kwargs) -> None:
-    services.forget_tokens(instance)
+    _forget_tokens(instance)
+
+
+def _forget_tokens(credential: Credential) -> None:
+    """Dropping the token is a second line of defence: its cache key is bound to the password, so the old
+    password's token is found by nobody who does not hold that password anyway. A cache that is down must
+    not turn replacing or deleting a credential (or its owner) into an error page, so the failure is only
+    logged, by kind alone: a cache error's words could quote a key or a server address."""
+    try:
+        services.forget_tokens(credential)
+    except Exception as failure:  # whatever the cache backend raises: Redis, database and others differ
+        logger.warning(
+            "Could not drop the cached IAM token of credential %s (%s); it expires by itself.",
+            credential.pk,
+            type(failure).__name__,
+        )

@@ -126,24 +126,11 @@ def _refresh_now(request: HttpRequest, credential: Credential) -> None:
     elif result.coalesced:
         messages.info(request, _("“%(name)s”: refreshed just now by another request.") % {"name": credential.name})
     elif result.cooldown:
-        messages.info(request, _cooldown_message(credential, result.cooldown))
+        explanation = services.describe_cooldown(result.cooldown)
+        messages.info(request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation})
     else:
         text = ngettext("“%(name)s”: fetched %(count)d job.", "“%(name)s”: fetched %(count)d jobs.", result.jobs)
         messages.success(request, text % {"name": credential.name, "count": result.jobs})
-
-
-def _cooldown_message(credential: Credential, cooldown: services.Cooldown) -> str:
-    if cooldown.failed:
-        text = _(
-            "“%(name)s”: not refreshed again; the last refresh failed %(ago)d s ago. "
-            "A new refresh is possible in %(left)d s."
-        )
-    else:
-        text = _(
-            "“%(name)s”: not refreshed again; the list was fetched %(ago)d s ago. "
-            "A new refresh is possible in %(left)d s."
-        )
-    return text % {"name": credential.name, "ago": cooldown.seconds_ago, "left": cooldown.seconds_left}
 
 
 def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
@@ -175,10 +162,7 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
 
 
 def _lookup_rate_limited(request: HttpRequest, context: dict, limited: services.LookupRateLimited) -> HttpResponse:
-    """429 with when to try again, and the job as the cached list last saw it, if it is in there."""
-    job = services.cached_job(context["credential"], context["job_id"])
-    response = render(
-        request, "jobs/rate_limited.html", {**context, "job": job, "retry_after": limited.retry_after}, status=429
-    )
+    """429 with when to try again."""
+    response = render(request, "jobs/rate_limited.html", {**context, "retry_after": limited.retry_after}, status=429)
     response["Retry-After"] = str(limited.retry_after)
     return response

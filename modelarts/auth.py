@@ -10,13 +10,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import requests
 
-from .errors import AuthenticationFailed, BadResponse, ModelArtsError, error_fields, error_for, gettext_noop
+from .errors import (
+    AuthenticationFailed,
+    BadResponse,
+    IamRefusalPause,
+    ModelArtsError,
+    error_fields,
+    error_for,
+    gettext_noop,
+)
 from .http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, json_body, send
 from .signing import AkSkAuth, fits_in_header
 
@@ -24,6 +33,9 @@ TOKEN_HEADER = "X-Auth-Token"
 SUBJECT_TOKEN_HEADER = "X-Subject-Token"
 # A token is not used in its last minutes, so a request never starts with one about to expire.
 TOKEN_RENEWAL_MARGIN = timedelta(minutes=5)
+# IAM locks a user after repeated wrong passwords; the dashboard stops asking before it gets there.
+DEFAULT_REFUSALS_BEFORE_PAUSE = 5
+DEFAULT_REFUSAL_PAUSE = timedelta(minutes=15)
 
 
 class TokenStore(Protocol):
@@ -56,6 +68,20 @@ class IamTokenAuth(requests.auth.AuthBase):
     the store key is a keyed hash of both (``binding_key`` comes from the application's secrets). Anyone
     who merely knows the domain, user and project, with a wrong password, misses the cache and asks IAM,
     which refuses them; and neither the password nor a hash of it that could be guessed offline is kept.
+
+    Asking IAM is therefore a password guess, and whoever can store a credential can repeat it. So IAM's
+    refusals are counted per IAM user (see ``refusals_key``), whoever asked: once it refused
+    ``refusals_before_pause`` times within ``refusal_pause``, IAM is not asked for that user until the
+    oldest of those refusals is that long ago, and ``token()`` raises IamRefusalPause instead. That bounds
+    the guesses anyone gets through the dashboard, and keeps them below IAM's own lockout, which would
+    lock the user out of everything. A token already earned is still used: it needs no asking. The
+    pause is for everyone, the right password too (a success resets nothing), or a guesser could
+    interleave with the user's own logins.
+
+    The count is read and written without a lock (the store has no atomic update): refusals that arrive
+    at the same moment may each write back what they read plus themselves, so simultaneous guesses can
+    count as one. The per-user limits on what reaches ModelArts bound how many one user has in flight. A
+    store that loses the count (a restart, eviction) starts it again.
     """
 
     def __init__(
@@ -71,6 +97,8 @@ class IamTokenAuth(requests.auth.AuthBase):
         timeouts: Timeouts,
         user_agent: str,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        refusals_before_pause: int = DEFAULT_REFUSALS_BEFORE_PAUSE,
+        refusal_pause: timedelta = DEFAULT_REFUSAL_PAUSE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.iam_endpoint = iam_endpoint
@@ -83,6 +111,8 @@ class IamTokenAuth(requests.auth.AuthBase):
         self.timeouts = timeouts
         self.user_agent = user_agent
         self.max_response_bytes = max_response_bytes
+        self.refusals_before_pause = refusals_before_pause
+        self.refusal_pause = refusal_pause
         self.clock = clock
         self.session = requests.Session()  # no retries: a token request is a POST
 
@@ -94,6 +124,16 @@ class IamTokenAuth(requests.auth.AuthBase):
         """The same for every process that holds this identity and password, and for no one else."""
         bound = json.dumps([self.iam_endpoint, self.domain_name, self.user_name, self.project_id, self._password])
         return "modelarts-token:" + hmac.new(self._binding_key, bound.encode(), hashlib.sha256).hexdigest()
+
+    @property
+    def refusals_key(self) -> str:
+        """The same for everyone who names this IAM user, whatever password and project they hold; a keyed
+        hash, so the store does not show whose passwords were refused. Names are compared without case:
+        spellings IAM may take for one user then count together, and at worst two users whose names
+        differ only in case share a count, which pauses sooner."""
+        names = [self.domain_name.casefold(), self.user_name.casefold()]
+        identity = json.dumps(["iam-refusals", self.iam_endpoint, *names])
+        return "modelarts-iam-refusals:" + hmac.new(self._binding_key, identity.encode(), hashlib.sha256).hexdigest()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers[TOKEN_HEADER] = self.token()
@@ -107,11 +147,48 @@ class IamTokenAuth(requests.auth.AuthBase):
         token = self.store.get(self.cache_key)
         if token:
             return token
-        token, expires_at = self._issue_token()
+        now = self.clock().timestamp()
+        refusals = self._recent_refusals(now)
+        self._refuse_during_pause(refusals, now)
+        try:
+            token, expires_at = self._issue_token()
+        except AuthenticationFailed as refusal:
+            if refusal.http_status == 401:  # a wrong password (400 is a malformed request, 403 a permission)
+                self._remember_refusals([*refusals, now])
+            raise
         reusable_for = (expires_at - TOKEN_RENEWAL_MARGIN - self.clock()).total_seconds()
         if reusable_for > 0:
             self.store.set(self.cache_key, token, reusable_for)
         return token
+
+    def _recent_refusals(self, now: float) -> list[float]:
+        """When IAM refused this user lately (within ``refusal_pause``), oldest first; the store holds them
+        as text (an encrypting store keeps strings)."""
+        stored = self.store.get(self.refusals_key)
+        try:
+            moments = [float(moment) for moment in stored.split()] if isinstance(stored, str) else []
+        except ValueError:  # not what this class writes: count afresh
+            moments = []
+        since = now - self.refusal_pause.total_seconds()
+        return sorted(moment for moment in moments if moment > since)
+
+    def _remember_refusals(self, refusals: list[float]) -> None:
+        kept = refusals[-self.refusals_before_pause :]  # older ones can no longer decide a pause
+        timeout = math.ceil(self.refusal_pause.total_seconds())
+        self.store.set(self.refusals_key, " ".join(f"{moment:.3f}" for moment in kept), timeout)
+
+    def _refuse_during_pause(self, refusals: list[float], now: float) -> None:
+        """Raise IamRefusalPause while the last ``refusals_before_pause`` refusals all lie within the pause."""
+        if len(refusals) < self.refusals_before_pause:
+            return
+        resume = refusals[-self.refusals_before_pause] + self.refusal_pause.total_seconds()
+        minutes = self.refusal_pause.total_seconds() / 60
+        times = "once" if len(refusals) == 1 else f"{len(refusals)} times"
+        raise IamRefusalPause(
+            f"IAM refused the password for this IAM user {times} in the last {minutes:g} minutes. "
+            "So that IAM does not lock the user, the dashboard will not ask IAM for a token for it before "
+            f"{datetime.fromtimestamp(resume, UTC):%Y-%m-%d %H:%M:%S} UTC (in {math.ceil((resume - now) / 60)} min)."
+        )
 
     def _issue_token(self) -> tuple[str, datetime]:
         response = send(

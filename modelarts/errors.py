@@ -103,6 +103,19 @@ class ClockSkew(AuthenticationFailed):
     )
 
 
+class IamRefusalPause(AuthenticationFailed):
+    """IAM refused this IAM user's password too often lately, so it is not asked again for a while (see
+    ``auth.IamTokenAuth``): nothing was sent. 503: the same request succeeds after the pause, if the
+    password is right."""
+
+    title = gettext_noop("The dashboard paused asking IAM for a token for this IAM user.")
+    advice = gettext_noop(
+        "IAM refused this user's password several times lately. So that IAM does not lock the user, the "
+        "dashboard asks it again only after the pause. Meanwhile check the IAM domain, user name and password."
+    )
+    page_status = 503
+
+
 class CredentialMalformed(ModelArtsError):
     """A stored credential that cannot be sent at all (saved before it was validated): nothing reached
     ModelArts. 409, not 5xx: trying again cannot help, editing the credential does."""

@@ -74,6 +74,29 @@ def simulator(simulator_server):
     return simulator_server
 
 
+class StoppedClock:
+    """Time in services stands still unless a test moves it, so no lookup token refills while a test runs."""
+
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> StoppedClock:
+    stopped = StoppedClock()
+    monkeypatch.setattr(services, "time", stopped)
+    return stopped
+
+
 def redis_answers() -> bool:
     """Whether a Redis server answers on the usual loopback port (tests that need one skip otherwise)."""
     try:

@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.cache import RedisCache
-from tests.test_multiprocess import redis_answers
+from tests.conftest import redis_answers
 from tests.test_settings import load_settings
 
 REDIS_DB = 6  # a database of its own, flushed by these tests

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs import services
 from jobs.models import JobListRefresh
@@ -115,10 +115,26 @@ def test_the_command_skips_a_list_refreshed_moments_ago_and_says_why(alice, simu
     call_command("refresh_job_lists", stdout=out)  # no CommandError: skipping is not failing
 
     assert out.getvalue().splitlines()[0] == (
-        f"alice / demo ({DEMO.project_id}): skipped, the last refresh fetched the list 5 s ago, "
-        "within REFRESH_COOLDOWN_SECONDS (30 s); possible again in 25 s"
+        f"alice / demo ({DEMO.project_id}): not refreshed again; the list was fetched 5 s ago. "
+        "A new refresh is possible in 25 s. REFRESH_COOLDOWN_SECONDS is 30 s."
     )
     assert simulator.calls["list"] == 1
+
+
+def test_the_command_says_it_in_english_the_page_in_the_viewers_language(alice_client, alice, simulator, settings):
+    """One text for both: the page translates it, the command, for cron mail and logs, does not."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    credential = make_simulated_credential(alice, simulator, name="demo")
+    services.refresh_job_list(credential)
+    finished_ago(credential, 5)
+    out = io.StringIO()
+
+    with translation.override("zh-hans"):
+        call_command("refresh_job_lists", stdout=out)
+    page = alice_client.post(REFRESH, follow=True, headers={"Accept-Language": "zh-CN"})
+
+    assert "not refreshed again; the list was fetched 5 s ago." in out.getvalue()
+    assert last_message(page) == "“demo”：未再次刷新；列表在 5 秒前已获取。25 秒后可再次刷新。"
 
 
 def test_a_stale_list_viewed_during_the_cooldown_is_not_fetched_again(alice_client, simulated_credential, simulator):

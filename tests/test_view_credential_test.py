@@ -54,3 +54,51 @@ def test_get_is_not_allowed(alice_client, alice_credential):
 
 def test_other_user_gets_404(bob_client, alice_credential):
     assert bob_client.post(f"/credentials/{alice_credential.pk}/test/").status_code == 404
+
+
+@responses.activate
+def test_tests_count_against_the_lookup_limit_and_say_when_to_try_again(
+    alice_client, alice_credential, settings, clock
+):
+    """A test reaches ModelArts (and IAM, for a password): pressed in a loop, it is held back like lookups."""
+    settings.DETAIL_LOOKUP_BURST = 2
+    settings.DETAIL_LOOKUP_RATE = 6  # a lookup every 10 s
+    responses.get(UPSTREAM, json={"is_success": True, "job_total_count": 0, "jobs": []})
+    for _ in range(2):
+        alice_client.post(f"/credentials/{alice_credential.pk}/test/", follow=True)  # reads its message
+    alice_credential.refresh_from_db()
+    checked_at = alice_credential.last_checked_at
+
+    response = alice_client.post(f"/credentials/{alice_credential.pk}/test/", follow=True)
+
+    assert response.redirect_chain == [("/credentials/", 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "“alice's project”: not tested. You have sent ModelArts many requests in a short time; try again in 10 seconds."
+    ]
+    assert len(responses.calls) == 2
+    alice_credential.refresh_from_db()
+    assert alice_credential.last_checked_at == checked_at
+
+
+@responses.activate
+def test_tests_and_job_lookups_share_one_bucket(alice_client, alice_credential, settings, clock):
+    settings.DETAIL_LOOKUP_BURST = 1
+    responses.get(f"{UPSTREAM}/7", json={"job_id": 7, "job_name": "x", "status": 8})
+
+    assert alice_client.get(f"/projects/{PROJECT_A}/visualization-jobs/7/").status_code == 200
+    response = alice_client.post(f"/credentials/{alice_credential.pk}/test/", follow=True)
+
+    assert "not tested" in response.content.decode()
+    assert len(responses.calls) == 1
+
+
+def test_another_users_test_costs_the_owner_nothing(bob_client, alice_client, alice_credential, settings, clock):
+    settings.DETAIL_LOOKUP_BURST = 1
+    for _ in range(3):
+        assert bob_client.post(f"/credentials/{alice_credential.pk}/test/").status_code == 404
+
+    with responses.RequestsMock() as mocked:
+        mocked.get(UPSTREAM, json={"is_success": True, "job_total_count": 0, "jobs": []})
+        response = alice_client.post(f"/credentials/{alice_credential.pk}/test/", follow=True)
+
+    assert "connected to ModelArts" in response.content.decode()

@@ -2,7 +2,7 @@
 audit and login records past their retention (audit/retention.py)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db.models import QuerySet
 
 from accounts.models import Credential
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Only this user's credentials (and no retention cleanup).")
         parser.add_argument("--project", help="Only credentials for this project id (and no retention cleanup).")
 
+    @no_translations  # English for cron mail and logs, whatever LANGUAGE_CODE says
     def handle(self, *args, **options):
         credentials = Credential.objects.select_related("owner").order_by("owner__username", "name")
         if options["user"]:
@@ -47,7 +48,10 @@ class Command(BaseCommand):
             elif result.coalesced:
                 self.stdout.write(f"{label}: refreshed by another process just now")
             elif result.cooldown:
-                self.stdout.write(f"{label}: skipped, {_describe_cooldown(result.cooldown)}")
+                cooldown = services.describe_cooldown(result.cooldown)
+                self.stdout.write(
+                    f"{label}: {cooldown} REFRESH_COOLDOWN_SECONDS is {settings.REFRESH_COOLDOWN_SECONDS} s."
+                )
             else:
                 self.stdout.write(
                     f"{label}: {result.jobs} jobs in {result.upstream_calls} call(s), {result.seconds:.1f} s"
@@ -57,11 +61,3 @@ class Command(BaseCommand):
     def _purge(self) -> None:
         deleted = ", ".join(f"{count} {what}" for what, count in retention.purge_old_records())
         self.stdout.write(f"Retention: deleted {deleted}.")
-
-
-def _describe_cooldown(cooldown: services.Cooldown) -> str:
-    previous = "failed" if cooldown.failed else "fetched the list"
-    return (
-        f"the last refresh {previous} {cooldown.seconds_ago} s ago, within REFRESH_COOLDOWN_SECONDS "
-        f"({settings.REFRESH_COOLDOWN_SECONDS} s); possible again in {cooldown.seconds_left} s"
-    )
