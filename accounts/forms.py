@@ -2,7 +2,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from jobs import services
+from jobs import clients
 
 from .limits import check_room_for_credential
 from .models import Credential
@@ -117,7 +117,7 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
         candidate = Credential(
             region=region, modelarts_endpoint=stored.modelarts_endpoint, iam_endpoint=stored.iam_endpoint
         )
-        return [endpoint.url for endpoint in services.endpoints(candidate) if endpoint.overridden]
+        return [endpoint.url for endpoint in clients.endpoints(candidate) if endpoint.overridden]
 
     def save(self, commit=True):
         if self.cleaned_data.get("secret"):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit import log as audit
 from dashboard.http import AuthenticatedHttpRequest
-from jobs import services
+from jobs import clients, failures, lookup_limit
 
 from .crypto import SecretMissing, SecretUnreadable
 from .forms import CredentialForm
@@ -29,7 +29,7 @@ def secret_unreadable(request: HttpRequest, credential: Credential, error: Secre
     """The page for a credential whose secret is missing or cannot be decrypted: it says how to fix it, and
     where the secret would go. A missing one is a conflict (409) that only its owner resolves, and retrying
     never helps; one that cannot be decrypted (503) the people who run the dashboard can restore."""
-    context = {"credential": credential, "message": str(error), "endpoints": services.endpoints(credential)}
+    context = {"credential": credential, "message": str(error), "endpoints": clients.endpoints(credential)}
     status = 409 if isinstance(error, SecretMissing) else 503
     return render(request, "accounts/secret_unreadable.html", context, status=status)
 
@@ -93,7 +93,7 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 success=False,
                 detail="refused: wrong or missing dashboard password for entering a secret",
             )
-    context = {"form": form, "credential": credential, "endpoints": services.endpoints(credential)}
+    context = {"form": form, "credential": credential, "endpoints": clients.endpoints(credential)}
     return render(request, "accounts/credential_form.html", context, status=400 if form.errors else 200)
 
 
@@ -113,7 +113,7 @@ def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
     try:
-        error = services.check_connection(credential)
+        error = clients.check_connection(credential)
     except SecretUnreadable as unreadable:
         audit.record(
             audit.Action.CREDENTIAL_TESTED,
@@ -123,7 +123,7 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
             detail="the stored secret cannot be decrypted",
         )
         return secret_unreadable(request, credential, unreadable)
-    except services.LookupRateLimited as limited:
+    except lookup_limit.LookupRateLimited as limited:
         messages.error(request, _rate_limited_message(credential, limited))
         return redirect("credential-list")
     audit.record(
@@ -136,14 +136,14 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
     if error is None:
         messages.success(request, _("“%(name)s”: connected to ModelArts.") % {"name": credential.name})
     else:
-        explanation = services.explain(error)
+        explanation = failures.explain(error)
         messages.error(
             request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation}
         )
     return redirect("credential-list")
 
 
-def _rate_limited_message(credential: Credential, limited: services.LookupRateLimited) -> str:
+def _rate_limited_message(credential: Credential, limited: lookup_limit.LookupRateLimited) -> str:
     text = ngettext(
         "“%(name)s”: not tested. You have sent ModelArts many requests in a short time; try again in "
         "%(seconds)d second.",

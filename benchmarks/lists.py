@@ -48,7 +48,7 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import Credential
-    from jobs import services
+    from jobs import refresh
     from simulator.seed import DEMO
     from simulator.server import Simulator
 
@@ -82,7 +82,7 @@ def main() -> None:
     medians: dict[int, dict[str, float]] = {}
     for size in SIZES:
         simulator.set_job_count(DEMO.project_id, size)
-        services.refresh_job_list(credential)
+        refresh.refresh_job_list(credential)
         medians[size] = {name: median_ms(client, path, params) for name, params in views.items()}
         print(f"{size:>8}  " + "  ".join(f"{medians[size][name]:>22.1f}" for name in views))
     for name in views:
@@ -93,7 +93,7 @@ def main() -> None:
     simulator.set_job_count(DEMO.project_id, 10_000)
     before = simulator.calls["list"]
     started = time.perf_counter()
-    result = services.refresh_job_list(credential)
+    result = refresh.refresh_job_list(credential)
     seconds = time.perf_counter() - started
     print()
     print(

@@ -27,7 +27,7 @@ from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import listing, services
+from . import details, failures, listing, lookup_limit, refresh
 from .listing import ApiListQueryForm
 from .models import CachedJob, JobListRefresh
 from .openapi import SCHEMA
@@ -67,12 +67,12 @@ def _no_credential(project_id: str) -> JsonResponse:
 def _secret_unreadable(error: SecretUnreadable) -> JsonResponse:
     """A missing secret (cleared by an administrator) is a 409 that only its owner resolves and retrying never
     helps; one that cannot be decrypted a 503 until the people who run the dashboard restore its key."""
-    explanation = services.explain(error)
+    explanation = failures.explain(error)
     status, code = (409, "secret_missing") if isinstance(error, SecretMissing) else (503, "secret_unreadable")
     return _error(status, code, explanation.message, title=explanation.title, advice=explanation.advice)
 
 
-def _rate_limited(limited: services.LookupRateLimited) -> JsonResponse:
+def _rate_limited(limited: lookup_limit.LookupRateLimited) -> JsonResponse:
     message = (
         "Too many lookups of jobs that were not cached: ModelArts is not asked for more of yours just now. "
         f"Try again in {limited.retry_after} seconds."
@@ -217,10 +217,10 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
     if credential is None:
         return _no_credential(project_id)
     try:
-        job = services.get_job(credential, job_id)
+        job = details.get_job(credential, job_id)
     except SecretUnreadable as error:
         return _secret_unreadable(error)
-    except services.LookupRateLimited as limited:
+    except lookup_limit.LookupRateLimited as limited:
         return _rate_limited(limited)
     except ModelArtsError as error:
         return _upstream_error(error)
@@ -243,7 +243,7 @@ def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(project_id)
-    state = services.fresh_list_states([credential]).get(credential.pk)
+    state = refresh.fresh_list_states([credential]).get(credential.pk)
     if state is not None and state.unavailable:
         fields = {"title": state.last_error_title, "advice": state.last_error_advice}
         return _error(502, "list_unavailable", state.last_error, **fields)  # there is no earlier list to show

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from accounts.models import Credential
 
-from . import services
+from . import clients
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _forget_tokens(credential: Credential) -> None:
     not turn replacing or deleting a credential (or its owner) into an error page, so the failure is only
     logged, by kind alone: a cache error's words could quote a key or a server address."""
     try:
-        services.forget_tokens(credential)
+        clients.forget_tokens(credential)
     except Exception as failure:  # whatever the cache backend raises: Redis, database and others differ
         logger.warning(
             "Could not drop the cached IAM token of credential %s (%s); it expires by itself.",

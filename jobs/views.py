@@ -22,7 +22,7 @@ from accounts.views import secret_unreadable
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import listing, services
+from . import details, listing, lookup_limit, refresh
 from .forms import LookupForm
 from .listing import ListQueryForm
 from .models import CachedJob
@@ -55,7 +55,7 @@ def _list_page(request: HttpRequest, template: str, jobs: QuerySet, context: dic
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Overview: every project with counts per status group, and one combined list across projects."""
     credentials = list(request.user.credentials.all())
-    states = services.fresh_list_states(credentials)
+    states = refresh.fresh_list_states(credentials)
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
     rows = CachedJob.objects.filter(credential__owner=request.user).values_list("credential_id", "status_group")
     for credential_id, group, count in rows.annotate(count=Count("pk")).order_by():
@@ -89,7 +89,7 @@ def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
     credential = _get_project_credential_for_user(request, project_id)
     if credential is None:
         return _no_credential(request, project_id)
-    state = services.fresh_list_states([credential]).get(credential.pk)
+    state = refresh.fresh_list_states([credential]).get(credential.pk)
     credentials = list(request.user.credentials.all())
     context = {
         "credential": credential,
@@ -119,14 +119,14 @@ def refresh_all(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _refresh_now(request: HttpRequest, credential: Credential) -> None:
-    result = services.refresh_job_list(credential, force=True)
+    result = refresh.refresh_job_list(credential, force=True)
     if result.error:
         text = _("“%(name)s”: the refresh failed. %(error)s") % {"name": credential.name, "error": result.error}
         messages.error(request, text)
     elif result.coalesced:
         messages.info(request, _("“%(name)s”: refreshed just now by another request.") % {"name": credential.name})
     elif result.cooldown:
-        explanation = services.describe_cooldown(result.cooldown)
+        explanation = refresh.describe_cooldown(result.cooldown)
         messages.info(request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation})
     else:
         text = ngettext("“%(name)s”: fetched %(count)d job.", "“%(name)s”: fetched %(count)d jobs.", result.jobs)
@@ -150,18 +150,18 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
     page_url = request.build_absolute_uri(reverse("job-detail", args=[project_id, job_id]))
     context = {"credential": credential, "job_id": job_id, "page_url": page_url}
     try:
-        context["job"] = services.get_job(credential, job_id)
+        context["job"] = details.get_job(credential, job_id)
     except SecretUnreadable as error:
         return secret_unreadable(request, credential, error)
-    except services.LookupRateLimited as limited:
+    except lookup_limit.LookupRateLimited as limited:
         return _lookup_rate_limited(request, context, limited)
     except ModelArtsError as error:
-        context.update(error=error, job=services.cached_job(credential, job_id), gone=isinstance(error, NotFound))
+        context.update(error=error, job=details.cached_job(credential, job_id), gone=isinstance(error, NotFound))
         return render(request, "jobs/job_detail.html", context, status=error.page_status)
     return render(request, "jobs/job_detail.html", context)
 
 
-def _lookup_rate_limited(request: HttpRequest, context: dict, limited: services.LookupRateLimited) -> HttpResponse:
+def _lookup_rate_limited(request: HttpRequest, context: dict, limited: lookup_limit.LookupRateLimited) -> HttpResponse:
     """429 with when to try again."""
     response = render(request, "jobs/rate_limited.html", {**context, "retry_after": limited.retry_after}, status=429)
     response["Retry-After"] = str(limited.retry_after)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Credential
-from jobs import services
+from jobs import details, lookup_limit, refresh
 from jobs.models import CachedJob, JobListRefresh
 from modelarts import errors
 from modelarts.client import VisualizationJob
@@ -75,7 +75,7 @@ def simulator(simulator_server):
 
 
 class StoppedClock:
-    """Time in services stands still unless a test moves it, so no lookup token refills while a test runs."""
+    """Time in the lookup limit stands still unless a test moves it, so no token refills while a test runs."""
 
     def __init__(self):
         self.now = 1_000_000.0
@@ -93,7 +93,7 @@ class StoppedClock:
 @pytest.fixture
 def clock(monkeypatch) -> StoppedClock:
     stopped = StoppedClock()
-    monkeypatch.setattr(services, "time", stopped)
+    monkeypatch.setattr(lookup_limit, "time", stopped)
     return stopped
 
 
@@ -213,7 +213,7 @@ def store_list(credential: Credential, jobs: list[VisualizationJob], fetched_at=
     fetched_at = fetched_at or timezone.now()
     CachedJob.objects.filter(credential=credential).delete()
     CachedJob.objects.bulk_create(
-        CachedJob(credential=credential, job_id=job.job_id, **services.row_fields(job, fetched_at)) for job in jobs
+        CachedJob(credential=credential, job_id=job.job_id, **refresh.row_fields(job, fetched_at)) for job in jobs
     )
     state, _ = JobListRefresh.objects.update_or_create(
         credential=credential, defaults={"fetched_at": fetched_at, "finished_at": fetched_at, "total": len(jobs)}
@@ -223,7 +223,7 @@ def store_list(credential: Credential, jobs: list[VisualizationJob], fetched_at=
 
 @dataclass
 class ServiceJobs:
-    """What jobs.services.get_job answers in a view test: these jobs, NotFound for any other; and who asked."""
+    """What jobs.details.get_job answers in a view test: these jobs, NotFound for any other; and who asked."""
 
     jobs: dict[int, VisualizationJob] = field(default_factory=dict)
     asked: list[tuple[Credential, int]] = field(default_factory=list)
@@ -243,5 +243,5 @@ def service_jobs(monkeypatch) -> ServiceJobs:
     """For view tests that need only a job: the service layer answers, nothing below it runs (no HTTP, no
     detail cache). Client and service tests mock the network with responses instead."""
     jobs = ServiceJobs()
-    monkeypatch.setattr(services, "get_job", jobs.get_job)
+    monkeypatch.setattr(details, "get_job", jobs.get_job)
     return jobs

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from jobs import services
+from jobs import details
 from tests.conftest import PROJECT_A
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_an_unexpected_failure_is_a_json_500_without_details(alice, alice_creden
     def broken(*args, **kwargs):
         raise RuntimeError("internal detail")
 
-    monkeypatch.setattr(services, "get_job", broken)
+    monkeypatch.setattr(details, "get_job", broken)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
 
@@ -65,7 +65,7 @@ def test_an_unexpected_failure_on_a_page_is_the_html_500(alice, alice_credential
     def broken(*args, **kwargs):
         raise RuntimeError("internal detail")
 
-    monkeypatch.setattr(services, "get_job", broken)
+    monkeypatch.setattr(details, "get_job", broken)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
 

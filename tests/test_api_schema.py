@@ -7,7 +7,7 @@ import responses
 from django.test import Client
 
 from accounts.models import Credential
-from jobs import services
+from jobs import details
 from jobs.listing import ListQueryForm
 from tests.conftest import PROJECT_A, make_job, store_list
 
@@ -169,7 +169,7 @@ def test_real_answers_match_the_description(schema, alice_client, alice_credenti
 def test_django_failures_match_the_description(schema, alice, alice_credential, settings, monkeypatch):
     client = Client(raise_request_exception=False)
     client.force_login(alice)
-    monkeypatch.setattr(services, "get_job", lambda *args: 1 / 0)
+    monkeypatch.setattr(details, "get_job", lambda *args: 1 / 0)
     too_many = {f"p{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
     answers = [
         (LIST_PATH, 400, client.get(f"/api/projects/{PROJECT_A}/visualization-jobs", too_many)),

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import ApiToken
-from jobs import services
+from jobs import lookup_limit
 from simulator.seed import DEMO, DEMO_RUNNING_JOB_ID
 from tests.conftest import make_job, make_simulated_credential, store_list
 
@@ -117,11 +117,11 @@ def test_a_lookup_that_cannot_get_the_buckets_lock_is_told_to_try_again_in_a_sec
     any number of simultaneous lookups through."""
     cache.add(f"detail-lookups:{simulated_credential.owner_id}:lock", "a dead holder", 60)
 
-    with pytest.raises(services.LookupRateLimited) as limited:
-        services.take_detail_lookup(simulated_credential.owner_id)
+    with pytest.raises(lookup_limit.LookupRateLimited) as limited:
+        lookup_limit.take_detail_lookup(simulated_credential.owner_id)
 
     assert limited.value.retry_after == 1
-    assert clock.now >= 1_000_000.0 + services.LOOKUP_LOCK_SECONDS  # it waited for the lock first
+    assert clock.now >= 1_000_000.0 + lookup_limit.LOOKUP_LOCK_SECONDS  # it waited for the lock first
 
 
 def test_polling_jobs_in_the_cached_list_costs_no_token(

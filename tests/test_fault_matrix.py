@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accounts.models import Credential
-from jobs import services
+from jobs import clients, refresh
 from jobs.models import CachedJob
 from modelarts import errors
 from modelarts.client import VisualizationJob
@@ -85,7 +85,7 @@ def token_expired(then: Inject = nothing) -> Inject:
     """The dashboard holds a token from an earlier call, which then expires; ``then``: more trouble."""
 
     def inject(simulator: Simulator, credential: Credential) -> None:
-        services.client_for(credential).list_visualization_jobs(per_page=1)
+        clients.client_for(credential).list_visualization_jobs(per_page=1)
         simulator.expire_tokens()
         then(simulator, credential)
 
@@ -428,7 +428,7 @@ class Snapshot:
 
 def snapshot(credential: Credential) -> Snapshot:
     rows = CachedJob.objects.filter(credential=credential).order_by("job_id")
-    state = services.list_state(credential)
+    state = refresh.list_state(credential)
     return Snapshot(list(rows.values_list("job_id", "job_name", "fetched_at")), state and state.fetched_at)
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.views.debug import get_exception_reporter_class
 
 from dashboard.redaction import RedactSecretsFilter
-from jobs import services
+from jobs import details
 from modelarts import errors
 from modelarts.auth import IamTokenAuth, SignatureAuth
 from modelarts.client import ModelArtsClient, RetryPolicy, new_session
@@ -143,7 +143,7 @@ def console() -> Iterator[io.StringIO]:
 @pytest.mark.django_db
 def test_not_on_the_technical_500_page_nor_in_the_log(alice, simulator, settings, monkeypatch, console, name, value):
     settings.DEBUG = True
-    monkeypatch.setattr(services, "get_job", lambda credential, job_id: send_unsendable(simulator, name, value))
+    monkeypatch.setattr(details, "get_job", lambda credential, job_id: send_unsendable(simulator, name, value))
     make_simulated_credential(alice, simulator)
     client = Client(raise_request_exception=False)
     client.force_login(alice)

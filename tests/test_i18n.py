@@ -16,7 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from jobs import services
+from jobs import failures
 from jobs.status import STATUSES, status_for
 from jobs.templatetags import jobs_tags
 from modelarts import errors
@@ -248,7 +248,7 @@ def test_messages_are_in_the_language_of_the_request(alice_client, simulated_cre
 
 
 def test_explanations_translate_when_shown():
-    explanation = services.explain(errors.PermissionDenied("denied", code="ModelArts.0108"))
+    explanation = failures.explain(errors.PermissionDenied("denied", code="ModelArts.0108"))
 
     assert explanation.title == "The IAM user is not allowed to do this."  # stored like this
     with translation.override("zh-hans"):

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from jobs import services
+from jobs import clients
 from jobs.status import status_for
 from modelarts import errors
 from modelarts.auth import IamTokenAuth, SignatureAuth
@@ -245,7 +245,7 @@ def test_detail_page_with_iam_password_credential(alice_client, alice, simulator
 
 
 def test_connection_check_against_the_simulator(simulated_credential):
-    assert services.check_connection(simulated_credential) is None
+    assert clients.check_connection(simulated_credential) is None
     simulated_credential.refresh_from_db()
     assert simulated_credential.last_check_ok
 

@@ -7,7 +7,7 @@ import pytest
 import responses
 from django.utils import timezone
 
-from jobs import services
+from jobs import refresh
 from jobs.models import JobListRefresh
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A
@@ -37,8 +37,8 @@ def fell_back(credential, ago: timedelta) -> None:
 
 
 def test_falls_back_to_100_per_page_and_remembers_it(simulated_credential, old_api):
-    first = services.refresh_job_list(simulated_credential)
-    second = services.refresh_job_list(simulated_credential)
+    first = refresh.refresh_job_list(simulated_credential)
+    second = refresh.refresh_job_list(simulated_credential)
 
     assert (first.jobs, first.upstream_calls) == (250, 4)  # the refused 1000, then 3 pages of 100
     assert (second.jobs, second.upstream_calls) == (250, 3)
@@ -55,7 +55,7 @@ def test_another_invalid_parameter_does_not_change_the_page_size(alice_credentia
             json={"error_code": "ModelArts.0104", "error_msg": "Parameter sortBy should be one of job_id, job_name."},
         )
 
-        result = services.refresh_job_list(alice_credential)
+        result = refresh.refresh_job_list(alice_credential)
 
         assert len(upstream.calls) == 1  # not retried with 100 a page: it would be refused the same way
     assert result.error.message == "ModelArts.0104: Parameter sortBy should be one of job_id, job_name."
@@ -67,7 +67,7 @@ def test_the_smaller_page_is_kept_for_a_day(simulated_credential, simulator):
     simulator.set_job_count(DEMO.project_id, 250)  # ModelArts accepts 1000 again, but we do not know yet
     fell_back(simulated_credential, timedelta(hours=23))
 
-    result = services.refresh_job_list(simulated_credential)
+    result = refresh.refresh_job_list(simulated_credential)
 
     assert result.upstream_calls == 3
     assert JobListRefresh.objects.get(credential=simulated_credential).page_size == 100
@@ -77,7 +77,7 @@ def test_after_a_day_1000_is_tried_again_and_kept_when_accepted(simulated_creden
     simulator.set_job_count(DEMO.project_id, 250)
     fell_back(simulated_credential, timedelta(hours=25))
 
-    result = services.refresh_job_list(simulated_credential)
+    result = refresh.refresh_job_list(simulated_credential)
 
     assert (result.jobs, result.upstream_calls) == (250, 1)
     state = JobListRefresh.objects.get(credential=simulated_credential)
@@ -87,7 +87,7 @@ def test_after_a_day_1000_is_tried_again_and_kept_when_accepted(simulated_creden
 def test_after_a_day_a_new_refusal_falls_back_for_another_day(simulated_credential, old_api):
     fell_back(simulated_credential, timedelta(hours=25))
 
-    result = services.refresh_job_list(simulated_credential)
+    result = refresh.refresh_job_list(simulated_credential)
 
     assert (result.jobs, result.upstream_calls) == (250, 4)
     state = JobListRefresh.objects.get(credential=simulated_credential)
@@ -103,7 +103,7 @@ def test_a_refresh_that_fails_after_falling_back_remembers_the_fallback(alice_cr
         upstream.get(UPSTREAM, json={"is_success": True, "job_total_count": 250, "jobs": jobs})
         upstream.get(UPSTREAM, status=500, json={"error_code": "ModelArts.0010", "error_msg": "internal"})
 
-        result = services.refresh_job_list(alice_credential)
+        result = refresh.refresh_job_list(alice_credential)
 
     assert result.error.message == "ModelArts.0010: internal"
     state = JobListRefresh.objects.get(credential=alice_credential)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from jobs import listing, services
+from jobs import listing, refresh
 from jobs.listing import ListQueryForm
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_credential, make_job, store_list
@@ -99,7 +99,7 @@ def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, al
 def long_list(simulated_credential, simulator):
     """A credential whose list of 3,000 jobs was just stored by a refresh."""
     simulator.set_job_count(DEMO.project_id, 3000)
-    services.refresh_job_list(simulated_credential)
+    refresh.refresh_job_list(simulated_credential)
     return simulated_credential
 
 

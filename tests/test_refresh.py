@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from jobs import services
+from jobs import locks, refresh
 from jobs.models import CachedJob, JobListRefresh
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_job, make_simulated_credential, store_list
@@ -30,7 +30,7 @@ def page_of(job_ids, total):
 def test_2500_jobs_over_several_pages(simulated_credential, simulator):
     simulator.set_job_count(DEMO.project_id, 2500)
 
-    result = services.refresh_job_list(simulated_credential)
+    result = refresh.refresh_job_list(simulated_credential)
 
     assert (result.jobs, result.upstream_calls, result.error) == (2500, 3, None)
     assert simulator.calls["list"] == 3
@@ -47,7 +47,7 @@ def test_failure_midway_keeps_the_previous_list(alice_credential):
     responses.get(UPSTREAM, json=page_of(range(100, 1100), total=1500))
     responses.get(UPSTREAM, status=500, json={"error_code": "ModelArts.0010", "error_msg": "internal"})
 
-    result = services.refresh_job_list(alice_credential)
+    result = refresh.refresh_job_list(alice_credential)
 
     assert result.error.message == "ModelArts.0010: internal"
     assert result.error.title == "ModelArts reported an internal error."
@@ -64,7 +64,7 @@ def test_success_replaces_rows_and_records_quotas(alice_credential):
     store_list(alice_credential, [make_job(1, job_name="gone")], timezone.now() - A_MINUTE_AGO)
     responses.get(UPSTREAM, json=page_of([7, 8], total=2))
 
-    services.refresh_job_list(alice_credential)
+    refresh.refresh_job_list(alice_credential)
 
     assert sorted(CachedJob.objects.values_list("job_id", flat=True)) == [7, 8]
     state = JobListRefresh.objects.get()
@@ -79,14 +79,14 @@ def test_concurrent_refreshes_share_one_upstream_fetch(simulated_credential, sim
     start = threading.Barrier(6, timeout=10)
     results = []
 
-    def refresh():
+    def refresh_together():
         start.wait()
         try:
-            results.append(services.refresh_job_list(simulated_credential, force=True))
+            results.append(refresh.refresh_job_list(simulated_credential, force=True))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=refresh) for _ in range(6)]
+    threads = [threading.Thread(target=refresh_together) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -99,7 +99,7 @@ def test_concurrent_refreshes_share_one_upstream_fetch(simulated_credential, sim
 
 
 class FakeClock:
-    """Stands in for the time module inside services only (the cache client keeps the real one)."""
+    """Stands in for the time module inside jobs.locks only (the cache client keeps the real one)."""
 
     def __init__(self):
         self.now = 1000.0
@@ -109,8 +109,8 @@ class FakeClock:
 
 
 def test_a_lock_is_released_by_its_holder_and_refused_to_others_meanwhile():
-    with services.cache_lock("a-lock", 10) as first:
-        with services.cache_lock("a-lock", 10) as second:
+    with locks.cache_lock("a-lock", 10) as first:
+        with locks.cache_lock("a-lock", 10) as second:
             assert (first, second) == (True, False)
         assert cache.get("a-lock") is not None  # the refused caller released nothing
     assert cache.get("a-lock") is None
@@ -118,8 +118,8 @@ def test_a_lock_is_released_by_its_holder_and_refused_to_others_meanwhile():
 
 def test_a_holder_that_ran_past_its_lock_leaves_the_next_holder_alone(monkeypatch):
     clock = FakeClock()
-    monkeypatch.setattr(services, "time", clock)
-    with services.cache_lock("a-lock", 10) as acquired:
+    monkeypatch.setattr(locks, "time", clock)
+    with locks.cache_lock("a-lock", 10) as acquired:
         assert acquired
         cache.delete("a-lock")  # it expired while the holder worked...
         assert cache.add("a-lock", "another holder", 10)  # ...and someone else took it
@@ -129,8 +129,8 @@ def test_a_holder_that_ran_past_its_lock_leaves_the_next_holder_alone(monkeypatc
 
 def test_a_holder_that_ran_long_still_releases_a_lock_it_owns(monkeypatch):
     clock = FakeClock()
-    monkeypatch.setattr(services, "time", clock)
-    with services.cache_lock("a-lock", 10):
+    monkeypatch.setattr(locks, "time", clock)
+    with locks.cache_lock("a-lock", 10):
         clock.now += 6
     assert cache.get("a-lock") is None
 
@@ -140,13 +140,13 @@ def test_statistics_are_updated_when_a_refresh_changes_a_lists_size_a_lot(
 ):
     settings.REFRESH_COOLDOWN_SECONDS = 0  # three refreshes in a row
     updates = []
-    monkeypatch.setattr(services, "_update_planner_statistics", lambda: updates.append(1))
+    monkeypatch.setattr(refresh, "_update_planner_statistics", lambda: updates.append(1))
     simulator.set_job_count(DEMO.project_id, 1500)
 
-    services.refresh_job_list(simulated_credential)  # 0 -> 1500 jobs
-    services.refresh_job_list(simulated_credential)  # the same 1500
+    refresh.refresh_job_list(simulated_credential)  # 0 -> 1500 jobs
+    refresh.refresh_job_list(simulated_credential)  # the same 1500
     simulator.set_job_count(DEMO.project_id, 400)
-    services.refresh_job_list(simulated_credential)  # 1500 -> 400
+    refresh.refresh_job_list(simulated_credential)  # 1500 -> 400
 
     assert len(updates) == 2
 
@@ -155,16 +155,16 @@ def test_statistics_are_updated_when_a_refresh_changes_a_lists_size_a_lot(
 def test_stale_check_after_taking_the_lock(alice_credential):
     store_list(alice_credential, [make_job(1)])
 
-    result = services.refresh_job_list(alice_credential, force=False)
+    result = refresh.refresh_job_list(alice_credential, force=False)
 
-    assert result == services.RefreshResult()  # fresh: nothing fetched, no upstream call
+    assert result == refresh.RefreshResult()  # fresh: nothing fetched, no upstream call
 
 
 @pytest.mark.django_db
 def test_undecryptable_secret_is_recorded_as_the_refresh_error(alice_credential, settings):
     settings.CREDENTIAL_KEYS = ["bmV3LWtleS1ub3QtdGhlLW9sZC1vbmUtMDAwMDAwMDA="]
 
-    result = services.refresh_job_list(alice_credential)
+    result = refresh.refresh_job_list(alice_credential)
 
     assert "cannot be decrypted" in result.error.message
     assert result.error.title == "The stored secret cannot be read."

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from jobs import services
+from jobs import refresh
 from jobs.models import JobListRefresh
 from simulator.seed import DEMO, OTHER
 from tests.conftest import make_simulated_credential
@@ -94,7 +94,7 @@ def test_refresh_all_skips_only_the_lists_fetched_moments_ago(alice_client, alic
     keys = {"access_key": OTHER.access_key, "secret": OTHER.secret_key}
     make_simulated_credential(alice, simulator, name="other", project_id=OTHER.project_id, **keys)
     simulator.set_job_count(OTHER.project_id, 7)
-    services.refresh_job_list(demo)
+    refresh.refresh_job_list(demo)
     calls = simulator.calls["list"]
 
     response = alice_client.post("/refresh/", follow=True)
@@ -108,7 +108,7 @@ def test_refresh_all_skips_only_the_lists_fetched_moments_ago(alice_client, alic
 
 def test_the_command_skips_a_list_refreshed_moments_ago_and_says_why(alice, simulator):
     credential = make_simulated_credential(alice, simulator, name="demo")
-    services.refresh_job_list(credential)
+    refresh.refresh_job_list(credential)
     finished_ago(credential, 5)
     out = io.StringIO()
 
@@ -125,7 +125,7 @@ def test_the_command_says_it_in_english_the_page_in_the_viewers_language(alice_c
     """One text for both: the page translates it, the command, for cron mail and logs, does not."""
     settings.LANGUAGE_CODE = "zh-hans"
     credential = make_simulated_credential(alice, simulator, name="demo")
-    services.refresh_job_list(credential)
+    refresh.refresh_job_list(credential)
     finished_ago(credential, 5)
     out = io.StringIO()
 
@@ -139,7 +139,7 @@ def test_the_command_says_it_in_english_the_page_in_the_viewers_language(alice_c
 
 def test_a_stale_list_viewed_during_the_cooldown_is_not_fetched_again(alice_client, simulated_credential, simulator):
     """A short LIST_TTL cannot make page views refresh more often than the cooldown allows."""
-    services.refresh_job_list(simulated_credential)
+    refresh.refresh_job_list(simulated_credential)
     JobListRefresh.objects.update(fetched_at=timezone.now() - timedelta(hours=1))  # stale, finished just now
 
     assert alice_client.get(f"/projects/{DEMO.project_id}/visualization-jobs/").status_code == 200

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Credential
 from audit import retention
-from jobs import services
+from jobs import refresh
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         """Refresh each list, printing a line for each; returns how many failed."""
         failures = 0
         for credential in credentials:
-            result = services.refresh_job_list(credential, force=True)
+            result = refresh.refresh_job_list(credential, force=True)
             label = f"{credential.owner.get_username()} / {credential.name} ({credential.project_id})"
             if result.error:
                 failures += 1
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             elif result.coalesced:
                 self.stdout.write(f"{label}: refreshed by another process just now")
             elif result.cooldown:
-                cooldown = services.describe_cooldown(result.cooldown)
+                cooldown = refresh.describe_cooldown(result.cooldown)
                 self.stdout.write(
                     f"{label}: {cooldown} REFRESH_COOLDOWN_SECONDS is {settings.REFRESH_COOLDOWN_SECONDS} s."
                 )

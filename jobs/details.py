@@ -1,0 +1,84 @@
+"""A job's details, shared for a few seconds by every viewer using the same credential (single flight)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.models import Credential
+from modelarts.client import VisualizationJob
+from modelarts.errors import ModelArtsError
+
+from .clients import client_for
+from .locks import cache_lock, wait_for_unlock
+from .lookup_limit import take_detail_lookup
+from .models import CachedJob
+from .refresh import row_fields
+from .status import status_for
+
+ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
+T = TypeVar("T")
+
+
+def _single_flight(key: str, compute: Callable[[], T], ttl: Callable[[T], float], wait_seconds: float) -> T:
+    """One caller computes and caches; callers arriving meanwhile wait for its result (or its error)."""
+    outcome = cache.get(key)
+    if outcome is None:
+        with cache_lock(f"{key}:lock", wait_seconds) as acquired:
+            if acquired:
+                outcome = _compute_outcome(compute, ttl, key)
+        if outcome is None:
+            wait_for_unlock(f"{key}:lock", wait_seconds)
+            outcome = cache.get(key)
+        if outcome is None:  # the holder gave up or its result already expired: do it ourselves
+            outcome = _compute_outcome(compute, ttl, key)
+    if isinstance(outcome, ModelArtsError):
+        raise outcome
+    return outcome
+
+
+def _compute_outcome(compute: Callable[[], T], ttl: Callable[[T], float], key: str) -> T | ModelArtsError:
+    try:
+        outcome = compute()
+    except ModelArtsError as error:
+        cache.set(key, error, ERROR_CACHE_SECONDS)
+        return error
+    cache.set(key, outcome, ttl(outcome))
+    return outcome
+
+
+def _detail_ttl(job: VisualizationJob) -> float:
+    if status_for(job.status).terminal:
+        return settings.DETAIL_CACHE_TERMINAL_SECONDS
+    return settings.DETAIL_CACHE_SECONDS
+
+
+def get_job(credential: Credential, job_id: int) -> VisualizationJob:
+    """A job's details, shared by every viewer using this credential for a few seconds.
+
+    Raises ModelArtsError, crypto.SecretUnreadable, or LookupRateLimited when the credential's owner has
+    used up their detail lookups (only a lookup of a job missing from the cached list that would call
+    ModelArts counts; see take_detail_lookup). A fresh answer also updates the cached list row.
+    """
+
+    def fetch() -> VisualizationJob:
+        if not CachedJob.objects.filter(credential=credential, job_id=job_id).exists():
+            take_detail_lookup(credential.owner_id)
+        job = client_for(credential).get_visualization_job(job_id)
+        _update_cached_row(credential, job)
+        return job
+
+    wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
+    return _single_flight(f"job-detail:{credential.pk}:{credential.auth_version}:{job_id}", fetch, _detail_ttl, wait)
+
+
+def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
+    CachedJob.objects.filter(credential=credential, job_id=job.job_id).update(**row_fields(job, timezone.now()))
+
+
+def cached_job(credential: Credential, job_id: int) -> CachedJob | None:
+    return CachedJob.objects.filter(credential=credential, job_id=job_id).first()
