@@ -1,9 +1,13 @@
+import base64
 import socket
 from dataclasses import dataclass, field
 
 import pytest
 import urllib3.util.connection
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -95,6 +99,20 @@ def clock(monkeypatch) -> StoppedClock:
     stopped = StoppedClock()
     monkeypatch.setattr(lookup_limit, "time", stopped)
     return stopped
+
+
+def cache_contents() -> bytes:
+    """Every key and value the default cache holds, as the bytes it stores (pickles keep text as UTF-8), to
+    look for what must never be there in clear, whichever backend the run uses."""
+    store = caches["default"]
+    if isinstance(store, LocMemCache):
+        return b"\n".join(key.encode() + b" " + value for key, value in store._cache.items())
+    if isinstance(store, DatabaseCache):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT cache_key, value FROM {store._table}")  # noqa: S608 - the cache's own table
+            return b"\n".join(key.encode() + b" " + base64.b64decode(value) for key, value in cursor.fetchall())
+    client = store._cache.get_client()
+    return b"\n".join(key + b" " + (client.get(key) or b"") for key in client.scan_iter())
 
 
 def redis_answers() -> bool:

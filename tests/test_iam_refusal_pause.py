@@ -14,7 +14,7 @@ from modelarts import errors
 from modelarts.auth import IamTokenAuth
 from modelarts.http import Timeouts
 from simulator.seed import DEMO, DEMO_RUNNING_JOB_ID, OTHER
-from tests.conftest import make_simulated_iam_credential
+from tests.conftest import cache_contents, make_simulated_iam_credential
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
 TOKENS = f"{IAM}/v3/auth/tokens"
@@ -245,7 +245,7 @@ def test_the_settings_set_the_count_and_the_pause(bob, bob_client, simulator, se
     assert "IAM refused the password for this IAM user 2 times in the last 60 minutes" in answers[2]
     assert "(in 60 min)" in answers[2]
     assert simulator.calls["token"] == 2
-    stored = b"".join(key.encode() + value for key, value in cache._cache.items())
+    stored = cache_contents()
     for name in (DEMO.domain_name, DEMO.user_name):
         assert name.encode() not in stored
 

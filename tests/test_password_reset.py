@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from tests.conftest import cache_contents
 from tests.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
@@ -93,10 +94,10 @@ def test_a_count_the_cache_dropped_starts_again_instead_of_failing(alice_with_ma
 def test_the_cache_holds_no_reversible_trace_of_the_addresses(alice_with_mail, with_mail):
     ask_for_reset("alice@example.com", address="198.51.100.1")
 
-    keys = " ".join(caches["default"]._cache)  # the local-memory cache's own table
-    assert "password-reset:email:" in keys
+    stored = cache_contents()
+    assert b"password-reset:email:" in stored
     for value in ("alice@example.com", "198.51.100.1"):
-        assert value not in keys and sha256(value.encode()).hexdigest() not in keys
+        assert value.encode() not in stored and sha256(value.encode()).hexdigest().encode() not in stored
 
 
 def test_email_url_configures_mail_and_the_reset_pages():

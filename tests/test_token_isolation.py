@@ -5,17 +5,14 @@ Two users store the same IAM domain, user and project: alice with the right pass
 Whatever alice's requests left in the shared cache, bob's requests go to IAM and fail.
 """
 
-import base64
-
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 
 from accounts.models import Credential
 from simulator import seed
 from simulator.seed import DEMO
-from tests.conftest import make_simulated_iam_credential, redis_answers
+from tests.conftest import cache_contents, make_simulated_iam_credential, redis_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -122,23 +119,10 @@ def test_the_same_password_shares_one_token(alice_has_a_token, bob, bob_client, 
     assert simulator.calls["token"] == 1
 
 
-def test_no_token_or_password_is_readable_in_the_cache(alice_has_a_token, shared_cache, simulator):
+def test_no_token_or_password_is_readable_in_the_cache(alice_has_a_token, simulator):
     (token,) = simulator.issued_tokens()
-    stored = cache_contents(shared_cache)
+    stored = cache_contents()
 
     assert stored  # the token is in there, encrypted
     for secret in (token, DEMO.password):
         assert secret.encode() not in stored
-
-
-def cache_contents(backend: str) -> bytes:
-    """Every key and value the cache holds, as the bytes it stores them as (pickles hold text as UTF-8)."""
-    if backend == "local memory":
-        store = cache._cache
-        return b"\n".join(key.encode() + b" " + value for key, value in store.items())
-    if backend == "database":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT cache_key, value FROM {BACKENDS['database']['LOCATION']}")  # noqa: S608
-            return b"\n".join(key.encode() + b" " + base64.b64decode(value) for key, value in cursor.fetchall())
-    client = cache._cache.get_client()
-    return b"\n".join(key + b" " + (client.get(key) or b"") for key in client.scan_iter())
