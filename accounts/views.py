@@ -16,7 +16,7 @@ from audit import log as audit
 from dashboard.http import AuthenticatedHttpRequest
 from jobs import clients, failures, lookup_limit
 
-from .crypto import SecretMissing, SecretUnreadable
+from .crypto import SecretUnreadable
 from .forms import CredentialForm
 from .models import Credential, validate_project_id
 
@@ -30,8 +30,7 @@ def secret_unreadable(request: HttpRequest, credential: Credential, error: Secre
     where the secret would go. A missing one is a conflict (409) that only its owner resolves, and retrying
     never helps; one that cannot be decrypted (503) the people who run the dashboard can restore."""
     context = {"credential": credential, "message": str(error), "endpoints": clients.endpoints(credential)}
-    status = 409 if isinstance(error, SecretMissing) else 503
-    return render(request, "accounts/secret_unreadable.html", context, status=status)
+    return render(request, "accounts/secret_unreadable.html", context, status=failures.explain(error).status)
 
 
 @require_GET
@@ -113,7 +112,7 @@ def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
     try:
-        error = clients.check_connection(credential)
+        explanation = clients.check_connection(credential)
     except SecretUnreadable as unreadable:
         audit.record(
             audit.Action.CREDENTIAL_TESTED,
@@ -130,13 +129,12 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
         audit.Action.CREDENTIAL_TESTED,
         request,
         target=audit.describe(credential),
-        success=error is None,
-        detail=str(error) if error else "",
+        success=explanation is None,
+        detail=explanation.message if explanation else "",
     )
-    if error is None:
+    if explanation is None:
         messages.success(request, _("“%(name)s”: connected to ModelArts.") % {"name": credential.name})
     else:
-        explanation = failures.explain(error)
         messages.error(
             request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation}
         )

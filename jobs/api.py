@@ -21,11 +21,11 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.crypto import SecretMissing, SecretUnreadable
+from accounts.crypto import SecretUnreadable
 from accounts.models import ApiToken
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
-from modelarts.errors import ModelArtsError, NotFound
+from modelarts.errors import ModelArtsError
 
 from . import details, failures, listing, lookup_limit, refresh
 from .listing import ApiListQueryForm
@@ -64,46 +64,27 @@ def _no_credential(project_id: str) -> JsonResponse:
     return _error(404, "not_found", f"You have no credential for project {project_id}.")
 
 
-def _secret_unreadable(error: SecretUnreadable) -> JsonResponse:
-    """A missing secret (cleared by an administrator) is a 409 that only its owner resolves and retrying never
-    helps; one that cannot be decrypted a 503 until the people who run the dashboard restore its key."""
+def _lookup_failed(error: failures.Explainable) -> JsonResponse:
+    """A job lookup's failure with the status and code failures.FAILURES gives it; the title and advice in
+    English whatever the language, stable for scripts."""
     explanation = failures.explain(error)
-    status, code = (409, "secret_missing") if isinstance(error, SecretMissing) else (503, "secret_unreadable")
-    return _error(status, code, explanation.message, title=explanation.title, advice=explanation.advice)
+    if isinstance(error, lookup_limit.LookupRateLimited):
+        message = (
+            "Too many lookups of jobs that were not cached: ModelArts is not asked for more of yours just now. "
+            f"Try again in {error.retry_after} seconds."
+        )
+        response = _error(explanation.status, explanation.api_code, message, retry_after=error.retry_after)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    fields = {"title": explanation.title, "advice": explanation.advice}
+    if not isinstance(error, ModelArtsError):
+        return _error(explanation.status, explanation.api_code, explanation.message, **fields)
+    fields |= {"request_id": error.request_id, "modelarts_code": error.code}
+    message = error.message or explanation.title  # ModelArts' words alone: its code has a field of its own
+    return _error(explanation.status, explanation.api_code, message, **fields)
 
 
-def _rate_limited(limited: lookup_limit.LookupRateLimited) -> JsonResponse:
-    message = (
-        "Too many lookups of jobs that were not cached: ModelArts is not asked for more of yours just now. "
-        f"Try again in {limited.retry_after} seconds."
-    )
-    response = _error(429, "rate_limited", message, retry_after=limited.retry_after)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
-
-
-def _upstream_error(error: ModelArtsError) -> JsonResponse:
-    """ModelArts' failure with its page status: 404 for a missing job, else 502, 503 or 504."""
-    code = "not_found" if isinstance(error, NotFound) else error.code or _kind(error)
-    return _error(
-        error.page_status,
-        code,
-        error.message,
-        title=str(error.title),  # English whatever the language: stable for scripts
-        advice=str(error.advice),
-        request_id=error.request_id,
-        modelarts_code=error.code,
-    )
-
-
-def _kind(error: ModelArtsError) -> str:
-    """A failure without a ModelArts code (a timeout, a garbled answer) is named by its kind."""
-    if type(error) is ModelArtsError:
-        return "upstream_error"
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()  # UpstreamTimeout -> upstream_timeout
-
-
-def _epoch_ms(moment: datetime | None) -> int | None:
+def _epoch_ms_from_datetime(moment: datetime | None) -> int | None:
     """Milliseconds since the epoch, as ModelArts and the old SDK give times; exact, no float rounding."""
     if moment is None:
         return None
@@ -126,7 +107,7 @@ def job_fields(job: VisualizationJob | CachedJob) -> dict:
         "status": job.status,
         "status_label": status.label,
         "status_group": status.group,
-        "create_time": _epoch_ms(job.create_time),
+        "create_time": _epoch_ms_from_datetime(job.create_time),
         "duration": job.duration_ms,
         "train_url": job.train_url,
         "service_url": job.service_url,
@@ -136,14 +117,21 @@ def job_fields(job: VisualizationJob | CachedJob) -> dict:
 
 
 def _last_error(state: JobListRefresh | None) -> dict | None:
-    if state is None or not state.last_error:
+    failure = state.last_failure if state else None
+    if state is None or failure is None:
         return None
     return {
-        "title": state.last_error_title,
-        "message": state.last_error,
-        "advice": state.last_error_advice,
+        "title": failure.title,
+        "message": failure.message,
+        "advice": failure.advice,
         "at": _iso(state.last_error_at),
     }
+
+
+def _list_unavailable(state: JobListRefresh) -> JsonResponse:
+    """Never fetched, and the last try failed: there is no earlier list to show, only the failure."""
+    failure = failures.explain_stored(state.last_error_kind, state.last_error_code, state.last_error)
+    return _error(502, "list_unavailable", failure.message, title=failure.title, advice=failure.advice)
 
 
 # Authentication
@@ -218,12 +206,8 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
         return _no_credential(project_id)
     try:
         job = details.get_job(credential, job_id)
-    except SecretUnreadable as error:
-        return _secret_unreadable(error)
-    except lookup_limit.LookupRateLimited as limited:
-        return _rate_limited(limited)
-    except ModelArtsError as error:
-        return _upstream_error(error)
+    except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited) as error:
+        return _lookup_failed(error)
     return JsonResponse({"is_success": True, **job_fields(job)})
 
 
@@ -245,8 +229,7 @@ def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse
         return _no_credential(project_id)
     state = refresh.fresh_list_states([credential]).get(credential.pk)
     if state is not None and state.unavailable:
-        fields = {"title": state.last_error_title, "advice": state.last_error_advice}
-        return _error(502, "list_unavailable", state.last_error, **fields)  # there is no earlier list to show
+        return _list_unavailable(state)
     query = form.query()
     page = listing.paginate(listing.filter_jobs(credential.cached_jobs.all(), query, timezone.now()), query)
     return JsonResponse(

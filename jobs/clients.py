@@ -22,6 +22,7 @@ from modelarts.client import ModelArtsClient, RetryPolicy, new_session
 from modelarts.errors import ModelArtsError
 from modelarts.http import Timeouts
 
+from .failures import Explanation, explain
 from .lookup_limit import take_detail_lookup
 
 USER_AGENT = f"modelarts-dashboard/{__version__} python-requests/{requests.__version__}"
@@ -135,20 +136,21 @@ def _pooled_session(retry: RetryPolicy) -> requests.Session:
     return sessions[retry]
 
 
-def check_connection(credential: Credential) -> ModelArtsError | None:
-    """List one job with the stored secret; remember and return the failure, or None on success.
+def check_connection(credential: Credential) -> Explanation | None:
+    """List one job with the stored secret; remember the outcome and return the failure, told for people, or
+    None on success.
 
     Each test reaches ModelArts (and, for a password, IAM), so it takes a lookup from the owner's bucket
     like a detail lookup: raises LookupRateLimited, and tests nothing, when the owner has none left.
     """
     take_detail_lookup(credential.owner_id)
-    error = None
+    failure = None
     try:
         client_for(credential).list_visualization_jobs(page=1, per_page=1)
-    except ModelArtsError as exc:
-        error = exc
+    except ModelArtsError as error:
+        failure = explain(error)
     credential.last_checked_at = timezone.now()
-    credential.last_check_ok = error is None
-    credential.last_check_message = str(error)[:500] if error else ""
+    credential.last_check_ok = failure is None
+    credential.last_check_message = failure.message[:500] if failure else ""
     credential.save(update_fields=["last_checked_at", "last_check_ok", "last_check_message"])
-    return error
+    return failure

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, OrderBy
 from django.db.models.functions import Lower
 
+from .failures import Explanation, explain_stored
+
 
 class NullsLastIndex(models.Index):
     """An index whose NULLS LAST orderings SQLite can create too. PostgreSQL needs NULLS LAST said for a
@@ -81,8 +83,10 @@ class JobListRefresh(models.Model):
     page_size = models.IntegerField(default=1000)  # 100 once ModelArts refused 1000 for this credential
     page_size_fell_back_at = models.DateTimeField(null=True)  # when it last refused: 1000 is tried a day later
     last_error = models.TextField(blank=True)  # the error code and ModelArts' own words
-    last_error_title = models.CharField(max_length=200, blank=True)  # what happened, for people
-    last_error_advice = models.CharField(max_length=500, blank=True)  # what to do about it
+    # What failed, not what people were told: the title and advice come from jobs.failures when shown, so a
+    # changed wording applies to old failures too.
+    last_error_kind = models.CharField(max_length=100, blank=True)  # the error's class name
+    last_error_code = models.CharField(max_length=100, blank=True)  # ModelArts' error code, if it gave one
     last_error_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
@@ -92,3 +96,10 @@ class JobListRefresh(models.Model):
     def unavailable(self) -> bool:
         """Never fetched, and the last try failed: there is no list to show, only the error."""
         return self.fetched_at is None and bool(self.last_error)
+
+    @property
+    def last_failure(self) -> Explanation | None:
+        """The last refresh's failure as people are told it, or None when it succeeded."""
+        if not self.last_error:
+            return None
+        return explain_stored(self.last_error_kind, self.last_error_code, self.last_error)

@@ -171,7 +171,7 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         state.quotas = fetcher.quotas
         state.upstream_calls = fetcher.calls
         _remember_page_size(state, fetcher, now)
-        state.last_error = state.last_error_title = state.last_error_advice = ""
+        state.last_error = state.last_error_kind = state.last_error_code = ""
         state.last_error_at = None
         state.save()
     if abs(len(jobs) - replaced) >= STATISTICS_CHANGE_ROWS:
@@ -196,8 +196,8 @@ def _update_planner_statistics() -> None:
 def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFetcher) -> None:
     state.finished_at = state.last_error_at = timezone.now()
     state.last_error = error.message
-    state.last_error_title = error.title[:200]
-    state.last_error_advice = error.advice[:500]
+    state.last_error_kind = error.kind
+    state.last_error_code = error.code[:100]
     state.upstream_calls = fetcher.calls
     _remember_page_size(state, fetcher, state.finished_at)
     state.save(
@@ -205,8 +205,8 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
             "finished_at",
             "last_error_at",
             "last_error",
-            "last_error_title",
-            "last_error_advice",
+            "last_error_kind",
+            "last_error_code",
             "upstream_calls",
             "page_size",
             "page_size_fell_back_at",

@@ -22,7 +22,7 @@ from accounts.views import secret_unreadable
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import details, listing, lookup_limit, refresh
+from . import details, failures, listing, lookup_limit, refresh
 from .forms import LookupForm
 from .listing import ListQueryForm
 from .models import CachedJob
@@ -151,18 +151,22 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
     context = {"credential": credential, "job_id": job_id, "page_url": page_url}
     try:
         context["job"] = details.get_job(credential, job_id)
-    except SecretUnreadable as error:
-        return secret_unreadable(request, credential, error)
-    except lookup_limit.LookupRateLimited as limited:
-        return _lookup_rate_limited(request, context, limited)
-    except ModelArtsError as error:
-        context.update(error=error, job=details.cached_job(credential, job_id), gone=isinstance(error, NotFound))
-        return render(request, "jobs/job_detail.html", context, status=error.page_status)
+    except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited) as error:
+        return _lookup_failed(request, context, error)
     return render(request, "jobs/job_detail.html", context)
 
 
-def _lookup_rate_limited(request: HttpRequest, context: dict, limited: lookup_limit.LookupRateLimited) -> HttpResponse:
-    """429 with when to try again."""
-    response = render(request, "jobs/rate_limited.html", {**context, "retry_after": limited.retry_after}, status=429)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
+def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explainable) -> HttpResponse:
+    """A job lookup's failure as a page, with the status failures.FAILURES gives it. A ModelArts failure shows
+    on the job's page, beside the cached row if there is one; a wait shows when to try again (Retry-After)."""
+    if isinstance(error, SecretUnreadable):
+        return secret_unreadable(request, context["credential"], error)
+    explanation = context["explanation"] = failures.explain(error)
+    if isinstance(error, lookup_limit.LookupRateLimited):
+        context["retry_after"] = error.retry_after
+        response = render(request, "jobs/rate_limited.html", context, status=explanation.status)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    job = details.cached_job(context["credential"], context["job_id"])
+    context.update(error=error, job=job, gone=isinstance(error, NotFound))
+    return render(request, "jobs/job_detail.html", context, status=explanation.status)

@@ -21,10 +21,10 @@ from .errors import (
     AuthenticationFailed,
     BadResponse,
     IamRefusalPause,
+    IamTokenRefused,
     ModelArtsError,
     error_fields,
     error_for,
-    gettext_noop,
 )
 from .http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, json_body, send
 from .signing import AkSkAuth, fits_in_header
@@ -184,10 +184,12 @@ class IamTokenAuth(requests.auth.AuthBase):
         resume = refusals[-self.refusals_before_pause] + self.refusal_pause.total_seconds()
         minutes = self.refusal_pause.total_seconds() / 60
         times = "once" if len(refusals) == 1 else f"{len(refusals)} times"
+        resume_at = datetime.fromtimestamp(resume, UTC)
         raise IamRefusalPause(
             f"IAM refused the password for this IAM user {times} in the last {minutes:g} minutes. "
             "So that IAM does not lock the user, the dashboard will not ask IAM for a token for it before "
-            f"{datetime.fromtimestamp(resume, UTC):%Y-%m-%d %H:%M:%S} UTC (in {math.ceil((resume - now) / 60)} min)."
+            f"{resume_at:%Y-%m-%d %H:%M:%S} UTC (in {math.ceil((resume - now) / 60)} min).",
+            resume_at=resume_at,
         )
 
     def _issue_token(self) -> tuple[str, datetime]:
@@ -227,10 +229,7 @@ def _iam_error(response: requests.Response) -> ModelArtsError:
     body = json_body(response)
     code, message, _ = error_fields(body) if isinstance(body, dict) else ("", "", "")
     if response.status_code in (400, 401, 403):
-        return AuthenticationFailed(
-            f"IAM refused to issue a token: {message or response.reason}",
-            code=code,
-            http_status=response.status_code,
-            advice=gettext_noop("Check the IAM domain (account) name, user name and password, and the project id."),
+        return IamTokenRefused(
+            f"IAM refused to issue a token: {message or response.reason}", code=code, http_status=response.status_code
         )
     return error_for(response.status_code, code, message or f"IAM answered HTTP {response.status_code}.")

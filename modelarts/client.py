@@ -209,7 +209,7 @@ def parse_job(item: Any) -> VisualizationJob:
         job_id=job_id,
         job_name=_text(item, "job_name"),
         status=_integer(item, "status", limit=MAX_INTEGER),
-        create_time=_epoch_ms(item, "create_time"),
+        create_time=_datetime_from_epoch_ms(item, "create_time"),
         duration_ms=_integer(item, "duration", required=False),
         job_desc=_text(item, "job_desc"),
         service_url=_text(item, "service_url"),
@@ -220,7 +220,7 @@ def parse_job(item: Any) -> VisualizationJob:
     )
 
 
-def _epoch_ms(item: dict[str, Any], field: str) -> datetime | None:
+def _datetime_from_epoch_ms(item: dict[str, Any], field: str) -> datetime | None:
     milliseconds = _integer(item, field, required=False)
     if not milliseconds:
         return None

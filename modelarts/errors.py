@@ -1,204 +1,152 @@
 """One exception family for everything that can go wrong talking to ModelArts or IAM.
 
-Each class carries what a person needs: a title saying what happened, advice saying what to do next, and
-the HTTP status our own page should answer with. The upstream code and message are kept verbatim so the
-page can show them (users quote them to Huawei support).
+Each class says what went wrong in ModelArts' terms: the error code, message and request id from the
+answer (kept verbatim: users quote them to Huawei support) and the HTTP status it came with. What people
+are told about it (a title, advice, the status of our own page) is the dashboard's business: see
+``jobs/failures.py``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from .text import clean
 
 
-def gettext_noop(message: str) -> str:
-    """Marks a title or advice for translation; pages translate it when shown (this module has no Django)."""
-    return message
-
-
 class ModelArtsError(Exception):
-    title = gettext_noop("The request to ModelArts failed.")
-    advice = gettext_noop("Try again in a moment. If it keeps failing, check the ModelArts service status.")
-    page_status = 502
-    fixed_by_editing_credential = False  # pages then link to the credential's edit form
+    """``message`` is ModelArts' own words, or the transport's; empty when the answer had none."""
 
-    def __init__(
-        self,
-        message: str = "",
-        *,
-        code: str = "",
-        http_status: int | None = None,
-        request_id: str = "",
-        advice: str = "",
-    ):
-        super().__init__(message or self.title)
-        self.message = message or self.title
+    def __init__(self, message: str = "", *, code: str = "", http_status: int | None = None, request_id: str = ""):
+        super().__init__(message)
+        self.message = message
         self.code = code
         self.http_status = http_status
         self.request_id = request_id
-        if advice:
-            self.advice = advice
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}" if self.code else self.message
+        return ": ".join(part for part in (self.code, self.message) if part) or type(self).__name__
 
     def __reduce__(self) -> tuple[Callable[..., ModelArtsError], tuple[Any, ...]]:
-        """Keep every field when pickled (errors are cached briefly so concurrent viewers share them)."""
-        fields = {"code": self.code, "http_status": self.http_status, "request_id": self.request_id}
-        return _rebuild, (type(self), self.message, fields, self.advice)
+        """Keep every field when pickled (errors are cached briefly so concurrent viewers share them), whatever
+        arguments a subclass's constructor takes."""
+        return _rebuild, (type(self), self.args, self.__dict__)
 
 
-def _rebuild(error_class: type[ModelArtsError], message: str, fields: dict[str, Any], advice: str) -> ModelArtsError:
-    error = error_class(message, **fields)
-    error.advice = advice
+def _rebuild(error_class: type[ModelArtsError], args: tuple[Any, ...], fields: dict[str, Any]) -> ModelArtsError:
+    error = error_class.__new__(error_class, *args)
+    error.args = args
+    error.__dict__.update(fields)
     return error
 
 
 class ConnectionFailed(ModelArtsError):
-    title = gettext_noop("Could not connect to ModelArts.")
-    advice = gettext_noop("Check the credential's region (and any custom endpoint) and this server's network access.")
+    """No connection to ModelArts or IAM: refused, reset, unresolvable, or not made in time."""
 
 
 class UpstreamTimeout(ModelArtsError):
-    title = gettext_noop("ModelArts did not answer in time.")
-    advice = gettext_noop("Try again in a moment; ModelArts or the network to it is slow right now.")
-    page_status = 504
+    """ModelArts (or the network to it) did not answer in time."""
 
 
 class Busy(ModelArtsError):
-    title = gettext_noop("ModelArts is busy and asked us to slow down.")
-    advice = gettext_noop("Wait a few seconds, then reload the page.")
-    page_status = 503
+    """ModelArts or the gateway asked to slow down, or is unavailable for now (429, 503, ModelArts.6101)."""
 
 
 class ServiceError(ModelArtsError):
-    title = gettext_noop("ModelArts reported an internal error.")
-    advice = gettext_noop("Try again later. If it persists, contact Huawei Cloud support with the request id.")
+    """ModelArts failed on its side (5xx, or an internal-error code)."""
 
 
 class BadResponse(ModelArtsError):
-    title = gettext_noop("ModelArts sent an answer the dashboard could not understand.")
-    advice = gettext_noop("Try again; if it persists, a proxy may be answering instead of ModelArts.")
+    """An answer the client cannot read: not JSON, the wrong shape, too deep, a redirect."""
+
+
+class ResponseTooLarge(BadResponse):
+    """An answer larger than the client reads (``max_response_bytes``)."""
 
 
 class AuthenticationFailed(ModelArtsError):
-    title = gettext_noop("ModelArts did not accept the stored credentials.")
-    advice = gettext_noop(
-        "Check the access key and secret key (or the IAM domain, user name and password) of this credential, "
-        "and that the key or user is enabled in IAM."
-    )
+    """ModelArts, the gateway or IAM refused the credentials."""
+
+
+class IamTokenRefused(AuthenticationFailed):
+    """IAM refused to issue a token for the IAM user's password (or the request for it)."""
 
 
 class TokenRejected(AuthenticationFailed):
-    title = gettext_noop("ModelArts refused the IAM token.")
+    """ModelArts refused the IAM token it was sent."""
 
 
 class ClockSkew(AuthenticationFailed):
-    title = gettext_noop("The request's time was more than 15 minutes off ModelArts' clock.")
-    advice = gettext_noop(
-        "Synchronise this server's clock (NTP); signed requests are refused when the clocks disagree."
-    )
+    """The gateway refused the signature because the request's time was too far off its clock."""
 
 
 class IamRefusalPause(AuthenticationFailed):
     """IAM refused this IAM user's password too often lately, so it is not asked again for a while (see
-    ``auth.IamTokenAuth``): nothing was sent. 503: the same request succeeds after the pause, if the
-    password is right."""
+    ``auth.IamTokenAuth``): nothing was sent. ``resume_at`` is when IAM may be asked again."""
 
-    title = gettext_noop("The dashboard paused asking IAM for a token for this IAM user.")
-    advice = gettext_noop(
-        "IAM refused this user's password several times lately. So that IAM does not lock the user, the "
-        "dashboard asks it again only after the pause. Meanwhile check the IAM domain, user name and password."
-    )
-    page_status = 503
+    def __init__(self, message: str, *, resume_at: datetime):
+        super().__init__(message)
+        self.resume_at = resume_at
 
 
 class CredentialMalformed(ModelArtsError):
     """A stored credential that cannot be sent at all (saved before it was validated): nothing reached
-    ModelArts. 409, not 5xx: trying again cannot help, editing the credential does."""
-
-    title = gettext_noop("The credential's access key is malformed.")
-    advice = gettext_noop(
-        "Edit the credential and enter its access key again: an access key has only printable ASCII "
-        "characters, with no spaces or line breaks."
-    )
-    page_status = 409
-    fixed_by_editing_credential = True
+    ModelArts."""
 
 
-class PermissionDenied(ModelArtsError):
-    title = gettext_noop("The IAM user is not allowed to do this.")
-    advice = gettext_noop("Ask your Huawei Cloud administrator to grant this IAM user read access to ModelArts.")
+class IamPermissionDenied(ModelArtsError):
+    """The IAM user (or ModelArts' agency) lacks a permission: a 403 from ModelArts, not Django's kind."""
 
 
 class ProjectMismatch(ModelArtsError):
-    title = gettext_noop("The project id does not belong to these credentials.")
-    advice = gettext_noop(
-        "Check the project id for this region under 'My Credentials > API Credentials' in the console."
-    )
+    """The project id does not belong to the credentials, or the token is not scoped to it."""
 
 
 class InvalidRequest(ModelArtsError):
-    title = gettext_noop("ModelArts refused the request as invalid.")
-    advice = gettext_noop("Check the values entered; the message from ModelArts names the one it refused.")
-    page_status = 502
+    """ModelArts refused the request's parameters."""
 
 
 class NotFound(ModelArtsError):
-    title = gettext_noop("No visualization job with this id exists in this project.")
-    advice = gettext_noop("Check the job id and that the credential's project and region are the ones the job runs in.")
-    page_status = 404
+    """No visualization job with the id asked for."""
 
 
 class EndpointNotFound(ModelArtsError):
-    title = gettext_noop("The ModelArts API was not found at the configured endpoint.")
-    advice = gettext_noop("Check the credential's region and the MODELARTS_ENDPOINT setting.")
+    """The API gateway knows no such API: the endpoint is wrong."""
 
 
-# Codes from the ModelArts and API Gateway error references. Advice overrides the class default where the
-# code says more than the class does.
-CODES: dict[str, tuple[type[ModelArtsError], str]] = {
-    "ModelArts.0101": (InvalidRequest, ""),
-    "ModelArts.0104": (InvalidRequest, ""),
-    "ModelArts.0107": (InvalidRequest, ""),
-    "ModelArts.0102": (InvalidRequest, gettext_noop("The workspace does not exist; check the project and workspace.")),
-    "ModelArts.0105": (InvalidRequest, gettext_noop("The job's current status does not allow this operation.")),
-    "ModelArts.0201": (TokenRejected, ""),
-    "ModelArts.0202": (TokenRejected, ""),
-    "ModelArts.0203": (TokenRejected, ""),
-    "ModelArts.0204": (
-        ProjectMismatch,
-        gettext_noop("The IAM token is not scoped to a project; check the project id."),
-    ),
-    "ModelArts.0205": (AuthenticationFailed, ""),
-    "ModelArts.0206": (AuthenticationFailed, ""),
-    "ModelArts.0208": (AuthenticationFailed, ""),
-    "ModelArts.0108": (PermissionDenied, ""),
-    "ModelArts.0210": (ProjectMismatch, ""),
-    "ModelArts.2785": (
-        PermissionDenied,
-        gettext_noop(
-            "ModelArts has not been authorized (no agency): an administrator must add one under "
-            "'Global Configuration' in the ModelArts console."
-        ),
-    ),
-    "ModelArts.6100": (UpstreamTimeout, ""),
-    "ModelArts.6101": (Busy, ""),
-    "ModelArts.0010": (ServiceError, ""),
-    "ModelArts.6102": (ServiceError, ""),
-    "APIGW.0301": (AuthenticationFailed, ""),
-    "APIGW.0303": (ClockSkew, ""),
-    "APIGW.0101": (EndpointNotFound, ""),
+# Codes from the ModelArts and API Gateway error references.
+CODES: dict[str, type[ModelArtsError]] = {
+    "ModelArts.0101": InvalidRequest,
+    "ModelArts.0104": InvalidRequest,
+    "ModelArts.0107": InvalidRequest,
+    "ModelArts.0102": InvalidRequest,
+    "ModelArts.0105": InvalidRequest,
+    "ModelArts.0201": TokenRejected,
+    "ModelArts.0202": TokenRejected,
+    "ModelArts.0203": TokenRejected,
+    "ModelArts.0204": ProjectMismatch,
+    "ModelArts.0205": AuthenticationFailed,
+    "ModelArts.0206": AuthenticationFailed,
+    "ModelArts.0208": AuthenticationFailed,
+    "ModelArts.0108": IamPermissionDenied,
+    "ModelArts.0210": ProjectMismatch,
+    "ModelArts.2785": IamPermissionDenied,
+    "ModelArts.6100": UpstreamTimeout,
+    "ModelArts.6101": Busy,
+    "ModelArts.0010": ServiceError,
+    "ModelArts.6102": ServiceError,
+    "APIGW.0301": AuthenticationFailed,
+    "APIGW.0303": ClockSkew,
+    "APIGW.0101": EndpointNotFound,
 }
 
 # What an HTTP status means when the body names no code we know.
-STATUSES: dict[int, type[ModelArtsError]] = {
+ERRORS_BY_HTTP_STATUS: dict[int, type[ModelArtsError]] = {
     400: InvalidRequest,
     401: AuthenticationFailed,
-    403: PermissionDenied,
+    403: IamPermissionDenied,
     404: NotFound,
     408: UpstreamTimeout,
     429: Busy,
@@ -228,12 +176,10 @@ def error_fields(body: Mapping[str, Any]) -> tuple[str, str, str]:
 
 def error_for(http_status: int, code: str, message: str, request_id: str = "") -> ModelArtsError:
     """The exception for an error answer, from its code first, then its HTTP status."""
-    error_class, advice = CODES.get(code, (None, ""))
-    if error_class is None:
-        error_class = _class_for_status(http_status)
+    error_class = CODES.get(code) or _class_for_status(http_status)
     if _means_missing_job(http_status, code, message):
         error_class = NotFound
-    return error_class(message, code=code, http_status=http_status, request_id=request_id, advice=advice)
+    return error_class(message, code=code, http_status=http_status, request_id=request_id)
 
 
 def _means_missing_job(http_status: int, code: str, message: str) -> bool:
@@ -244,8 +190,8 @@ def _means_missing_job(http_status: int, code: str, message: str) -> bool:
 
 
 def _class_for_status(http_status: int) -> type[ModelArtsError]:
-    if http_status in STATUSES:
-        return STATUSES[http_status]
+    if http_status in ERRORS_BY_HTTP_STATUS:
+        return ERRORS_BY_HTTP_STATUS[http_status]
     if http_status >= 500:
         return ServiceError
     return ModelArtsError

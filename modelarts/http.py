@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .errors import BadResponse, ConnectionFailed, ModelArtsError, UpstreamTimeout, gettext_noop
+from .errors import BadResponse, ConnectionFailed, ModelArtsError, ResponseTooLarge, UpstreamTimeout
 
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024  # a list page of 1000 jobs is well under 2 MiB
 READ_CHUNK_BYTES = 64 * 1024
@@ -73,13 +73,10 @@ def _read_body(response: requests.Response, limit: int, host: str) -> None:
         response.close()  # back to the pool when read to the end; otherwise the connection is dropped
 
 
-def _too_large(response: requests.Response, limit: int, host: str) -> BadResponse:
-    return BadResponse(
+def _too_large(response: requests.Response, limit: int, host: str) -> ResponseTooLarge:
+    return ResponseTooLarge(
         f"The answer from {host} is larger than {limit} bytes, the most the dashboard reads.",
         http_status=response.status_code,
-        advice=gettext_noop(
-            "Try again; if ModelArts really sends answers this large, raise MODELARTS_MAX_RESPONSE_BYTES."
-        ),
     )
 
 

@@ -190,8 +190,8 @@ def test_every_signed_in_page(alice_client, alice_credential, cached_jobs, langu
     mock_modelarts()
     JobListRefresh.objects.filter(credential=alice_credential).update(
         last_error="ModelArts.0108: denied",
-        last_error_title="The IAM user is not allowed to do this.",
-        last_error_advice="Ask your Huawei Cloud administrator to grant this IAM user read access to ModelArts.",
+        last_error_kind="IamPermissionDenied",
+        last_error_code="ModelArts.0108",
         last_error_at=datetime.now(UTC),
     )
     for path, status in pages(alice_credential).items():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from jobs import failures
 from modelarts import errors
 
 
@@ -13,9 +14,9 @@ from modelarts import errors
         (400, "ModelArts.0204", "no project in token", errors.ProjectMismatch, 502),
         (401, "ModelArts.0202", "token expired", errors.TokenRejected, 502),
         (401, "ModelArts.0208", "check failed", errors.AuthenticationFailed, 502),
-        (403, "ModelArts.0108", "not allowed", errors.PermissionDenied, 502),
+        (403, "ModelArts.0108", "not allowed", errors.IamPermissionDenied, 502),
         (403, "ModelArts.0210", "project mismatch", errors.ProjectMismatch, 502),
-        (403, "ModelArts.2785", "no agency", errors.PermissionDenied, 502),
+        (403, "ModelArts.2785", "no agency", errors.IamPermissionDenied, 502),
         (408, "ModelArts.6100", "timed out", errors.UpstreamTimeout, 504),
         (429, "ModelArts.6101", "busy", errors.Busy, 503),
         (500, "ModelArts.0010", "internal", errors.ServiceError, 502),
@@ -38,18 +39,19 @@ from modelarts import errors
 def test_error_for(http_status, code, message, expected, page_status):
     error = errors.error_for(http_status, code, message, "req-1")
 
+    explanation = failures.explain(error)
     assert type(error) is expected
-    assert error.page_status == page_status
+    assert explanation.status == page_status
     assert error.code == code
     assert error.request_id == "req-1"
-    assert error.title and error.advice
+    assert explanation.title and explanation.advice
 
 
 def test_code_specific_advice_overrides_the_class_default():
-    error = errors.error_for(403, "ModelArts.2785", "no agency")
+    explanation = failures.explain(errors.error_for(403, "ModelArts.2785", "no agency"))
 
-    assert "agency" in error.advice
-    assert error.advice != errors.PermissionDenied.advice
+    assert "agency" in explanation.advice
+    assert explanation.advice != failures.FAILURES[errors.IamPermissionDenied].advice
 
 
 def test_str_names_code_and_message():

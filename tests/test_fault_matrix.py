@@ -7,7 +7,7 @@ API's detail and list). It visits
 the page as alice, over real HTTP to the simulator, and checks what she gets: a fitting status and never a
 500, the failure's own words and ModelArts error code where the page shows errors, the cached data still
 shown, and nothing lost from the database. ``test_failure_is_explained`` checks separately that each
-failure carries the error's title and advice (jobs/modelarts/errors.py), so a page that lacks them fails
+failure carries the error's title and advice (jobs/failures.py), so a page that lacks them fails
 alone without hiding anything else.
 
 To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES. A new URL fails
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accounts.models import Credential
-from jobs import clients, refresh
+from jobs import clients, failures, refresh
 from jobs.models import CachedJob
 from modelarts import errors
 from modelarts.client import VisualizationJob
@@ -281,7 +281,7 @@ class Page:
     url: str  # the URL name of the page visited
     route: str  # the ModelArts call the page makes: "detail" or "list"
     shows_error: Shown  # where the page shows a failure
-    failure_status: int | None  # the final status on failure; None: the error class's page_status
+    failure_status: int | None  # the final status on failure; None: the status failures.FAILURES gives the error
     stored: Callable[[int], tuple[VisualizationJob, ...]] = lambda job_id: ()  # cached rows, given the job id
     redirect: str | None = None  # a POST, followed to the page of this URL name
     keeps: tuple[str, ...] = ()  # shown on failure: the cached data, or why there is none
@@ -491,7 +491,7 @@ def assert_credential_intact(visit: Visit) -> Credential:
 
 
 def assert_failure_shown(visit: Visit, fault: Fault, page: Page) -> None:
-    assert visit.response.status_code == (page.failure_status or fault.error.page_status)
+    assert visit.response.status_code == (page.failure_status or failures.FAILURES[fault.error].status)
     shown = visit.error_shown(page)
     assert fault.words(page.route) in shown
     if fault.code:
@@ -539,5 +539,5 @@ def test_page_under_fault(visit, simulator, fault, page):
 def test_failure_is_explained(visit, fault, page):
     shown = visit(fault, page).error_shown(page)
 
-    assert fault.error.title in shown
-    assert (fault.advice or fault.error.advice) in shown
+    assert failures.FAILURES[fault.error].title in shown
+    assert (fault.advice or failures.FAILURES[fault.error].advice) in shown

@@ -10,6 +10,7 @@ import pytest
 import responses
 from django.core.cache import cache
 
+from jobs import failures
 from modelarts import errors
 from modelarts.auth import IamTokenAuth
 from modelarts.http import Timeouts
@@ -103,8 +104,9 @@ def test_five_refusals_pause_asking_iam_for_that_user(auth, iam_clock):
         "IAM refused the password for this IAM user 5 times in the last 15 minutes. So that IAM does not lock "
         "the user, the dashboard will not ask IAM for a token for it before 2026-11-26 12:15:00 UTC (in 12 min)."
     )
+    assert paused.value.resume_at == START + timedelta(minutes=15)
     assert isinstance(paused.value, errors.AuthenticationFailed)
-    assert paused.value.page_status == 503
+    assert failures.explain(paused.value).status == 503
 
 
 @responses.activate

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import Credential
+from jobs import failures
 from modelarts import errors
 from modelarts.auth import SignatureAuth
 from simulator import seed
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 MALFORMED_KEYS = ["AKAK\r\nX-Injected: 1", "AKAK中文", "AKAK AKAK", "AKAK\tAKAK", "AKAK\x00"]
 CONTROL_NAMES = ["acme\nadmin", "ac\rme", "ac\tme", "acme\x7f", "ac\u2028me"]  # inside: forms strip the ends
-MALFORMED_TITLE = errors.CredentialMalformed.title
+MALFORMED_TITLE = failures.FAILURES[errors.CredentialMalformed].title
 DETAIL = f"/projects/{DEMO.project_id}/visualization-jobs/{seed.DEMO_RUNNING_JOB_ID}/"
 LIST = f"/projects/{DEMO.project_id}/visualization-jobs/"
 

@@ -1,6 +1,8 @@
 """Migrations keep every row: a database made before credentials, API tokens and the audit log moved out of
 the jobs app, holding one of everything, migrates to the current schema with every row intact, every
-secret still decryptable and permissions still attached to the moved models."""
+secret still decryptable and permissions still attached to the moved models. A list's last failure, once
+stored as the English title and advice people were shown, becomes its error class and ModelArts code, and
+is told with the same words as before."""
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -12,6 +14,7 @@ from accounts import crypto
 from accounts.models import ApiToken, Credential
 from audit.models import AuditEvent
 from jobs.models import CachedJob, JobListRefresh
+from tests.conftest import make_credential
 
 BEFORE_THE_MOVE = [("jobs", "0008_page_size_fallback_time"), ("accounts", None), ("audit", None)]
 SECRET = "a-secret-stored-before-the-move"
@@ -82,3 +85,98 @@ def test_rows_survive_the_move_to_the_accounts_and_audit_apps():
         "Credential created",
     )
     assert credential.owner.has_perm("accounts.change_credential")
+
+
+BEFORE_KINDS = [("jobs", "0009_credentials_tokens_and_audit_move_out")]
+AGENCY = (
+    "ModelArts has not been authorized (no agency): an administrator must add one under "
+    "'Global Configuration' in the ModelArts console."
+)
+ACCESS_DENIED = "Ask your Huawei Cloud administrator to grant this IAM user read access to ModelArts."
+# What releases before the change stored (message, title, advice), and the kind and code it becomes.
+STORED_FAILURES = [
+    (
+        ("ModelArts.0108: denied", "The IAM user is not allowed to do this.", ACCESS_DENIED),
+        ("IamPermissionDenied", "ModelArts.0108"),
+    ),
+    (
+        ("ModelArts.2785: no agency", "The IAM user is not allowed to do this.", AGENCY),
+        ("IamPermissionDenied", "ModelArts.2785"),
+    ),
+    (
+        (
+            "401: IAM refused to issue a token: The username or password is wrong.",
+            "ModelArts did not accept the stored credentials.",
+            "Check the IAM domain (account) name, user name and password, and the project id.",
+        ),
+        ("IamTokenRefused", "401"),
+    ),
+    (
+        (
+            "modelarts.example.com did not answer within 10 s.",
+            "ModelArts did not answer in time.",
+            "Try again in a moment; ModelArts or the network to it is slow right now.",
+        ),
+        ("UpstreamTimeout", ""),
+    ),
+    (
+        (
+            "The stored secret of credential 'x' (id 1) cannot be decrypted: 12: no key.",
+            "The stored secret cannot be read.",
+            "Enter the secret again on the credential's page.",
+        ),
+        ("SecretUnreadable", ""),
+    ),
+    (
+        ("APIGW.0303: skew", "A title no release of the dashboard wrote.", "Its advice."),
+        ("ModelArtsError", "APIGW.0303"),
+    ),
+    (("", "", ""), ("", "")),  # the last refresh succeeded
+]
+
+
+@pytest.fixture
+def back_to_latest():
+    """Whatever the test's outcome, the tests after it find the current schema."""
+    yield
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_latest")
+def test_stored_failures_become_their_kind_and_code_and_read_the_same(alice):
+    before = migrate(BEFORE_KINDS)
+    refreshes = before.get_model("jobs", "JobListRefresh")
+    for index, ((message, title, advice), _) in enumerate(STORED_FAILURES):
+        credential = make_credential(alice, project_id=f"{index:032x}", name=f"credential {index}")
+        refreshes.objects.create(
+            credential_id=credential.pk, last_error=message, last_error_title=title, last_error_advice=advice
+        )
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    states = JobListRefresh.objects.order_by("credential__project_id")
+    for state, ((message, title, advice), kind_and_code) in zip(states, STORED_FAILURES, strict=True):
+        assert (state.last_error_kind, state.last_error_code) == kind_and_code
+        assert state.last_error == message
+        if kind_and_code[0] not in ("", "ModelArtsError"):
+            assert (state.last_failure.title, state.last_failure.advice) == (title, advice)
+    assert states[5].last_failure.title == "The request to ModelArts failed."
+    assert states[6].last_failure is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_latest")
+def test_going_back_writes_the_title_and_advice_again(alice):
+    for index, ((message, _, _), (kind, code)) in enumerate(STORED_FAILURES[:5]):
+        credential = make_credential(alice, project_id=f"{index:032x}", name=f"credential {index}")
+        JobListRefresh.objects.create(
+            credential=credential, last_error=message, last_error_kind=kind, last_error_code=code
+        )
+
+    before = migrate(BEFORE_KINDS)
+
+    stored = before.get_model("jobs", "JobListRefresh").objects.order_by("credential__project_id")
+    assert [(state.last_error_title, state.last_error_advice) for state in stored] == [
+        (title, advice) for (_, title, advice), _ in STORED_FAILURES[:5]
+    ]

@@ -30,6 +30,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, assume, event, example, given, settings
 from hypothesis import strategies as st
 
+from jobs import failures
 from modelarts import signing
 from modelarts.auth import SignatureAuth
 from modelarts.client import ModelArtsClient, RetryPolicy, parse_body, parse_job, parse_job_list
@@ -100,8 +101,9 @@ def assert_readable(error: ModelArtsError) -> None:
     """What the error page shows is all text, and the page answers with one of our failure statuses."""
     assert type(error.message) is str and type(error.code) is str and type(error.request_id) is str
     assert error.http_status is None or type(error.http_status) is int
-    assert error.page_status in PAGE_STATUSES, type(error)
-    assert isinstance(str(error), str) and isinstance(error.title, str) and isinstance(error.advice, str)
+    explanation = failures.explain(error)
+    assert explanation.status in PAGE_STATUSES, type(error)
+    assert isinstance(str(error), str) and isinstance(explanation.title, str) and isinstance(explanation.advice, str)
 
 
 @given(S.valid_jobs() | S.job_shaped() | S.json_values())

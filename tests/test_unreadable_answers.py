@@ -9,6 +9,7 @@ import pytest
 import responses
 from django.core.management import CommandError, call_command
 
+from jobs import failures
 from jobs.models import CachedJob
 from modelarts import errors
 from modelarts.auth import IamTokenAuth, SignatureAuth
@@ -97,7 +98,7 @@ def test_a_huge_answer_is_read_no_further_than_the_bound():
         make_client().get_visualization_job(7)
 
     assert stream.served < 2 * LIMIT
-    assert "MODELARTS_MAX_RESPONSE_BYTES" in refused.value.advice
+    assert "MODELARTS_MAX_RESPONSE_BYTES" in failures.explain(refused.value).advice
 
 
 @responses.activate
