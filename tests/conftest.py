@@ -101,6 +101,24 @@ def clock(monkeypatch) -> StoppedClock:
     return stopped
 
 
+class DictStore:
+    """What the client's token auth asks of its store (Django's cache API), in a dict, timeouts recorded.
+    Values are text only, as in the encrypting store the dashboard passes."""
+
+    def __init__(self):
+        self.values, self.timeouts = {}, {}
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def set(self, key, value, timeout):
+        assert isinstance(value, str)
+        self.values[key], self.timeouts[key] = value, timeout
+
+    def delete(self, key):
+        self.values.pop(key, None)
+
+
 def cache_contents() -> bytes:
     """Every key and value the default cache holds, as the bytes it stores (pickles keep text as UTF-8), to
     look for what must never be there in clear, whichever backend the run uses."""

@@ -11,6 +11,7 @@ from modelarts import errors
 from modelarts.auth import IamTokenAuth
 from modelarts.client import ModelArtsClient, RetryPolicy
 from modelarts.http import Timeouts
+from tests.conftest import DictStore
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
 ENDPOINT = "https://modelarts.cn-north-4.myhuaweicloud.com"
@@ -18,22 +19,6 @@ PROJECT = "0123456789abcdef0123456789abcdef"
 JOB_URL = f"{ENDPOINT}/v1/{PROJECT}/visualization-jobs/7"
 JOB = {"job_id": 7, "job_name": "x", "status": 8}
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-class DictStore:
-    """The part of Django's cache API the token auth uses, with timeouts recorded."""
-
-    def __init__(self):
-        self.values, self.timeouts = {}, {}
-
-    def get(self, key):
-        return self.values.get(key)
-
-    def set(self, key, value, timeout):
-        self.values[key], self.timeouts[key] = value, timeout
-
-    def delete(self, key):
-        self.values.pop(key, None)
 
 
 def make_auth(store, password="pw-secret", binding_key=b"binding-key"):

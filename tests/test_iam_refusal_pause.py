@@ -15,7 +15,7 @@ from modelarts import errors
 from modelarts.auth import IamTokenAuth
 from modelarts.http import Timeouts
 from simulator.seed import DEMO, DEMO_RUNNING_JOB_ID, OTHER
-from tests.conftest import cache_contents, make_simulated_iam_credential
+from tests.conftest import DictStore, cache_contents, make_simulated_iam_credential
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
 TOKENS = f"{IAM}/v3/auth/tokens"
@@ -30,23 +30,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-class DictStore:
-    """The store API with string values only, as the encrypting store the dashboard passes keeps them."""
-
-    def __init__(self):
-        self.values = {}
-
-    def get(self, key):
-        return self.values.get(key)
-
-    def set(self, key, value, timeout):
-        assert isinstance(value, str)
-        self.values[key] = value
-
-    def delete(self, key):
-        self.values.pop(key, None)
 
 
 @pytest.fixture

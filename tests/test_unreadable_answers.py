@@ -15,6 +15,7 @@ from modelarts import errors
 from modelarts.auth import IamTokenAuth, SignatureAuth
 from modelarts.client import ModelArtsClient, RetryPolicy
 from modelarts.http import MAX_JSON_DEPTH, Timeouts
+from tests.conftest import DictStore
 
 ENDPOINT = "https://modelarts.cn-north-4.myhuaweicloud.com"
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
@@ -39,20 +40,6 @@ class CountingStream(io.RawIOBase):
         buffer[:count] = b"x" * count
         self.served += count
         return count
-
-
-class DictStore:
-    def __init__(self):
-        self.values = {}
-
-    def get(self, key):
-        return self.values.get(key)
-
-    def set(self, key, value, timeout):
-        self.values[key] = value
-
-    def delete(self, key):
-        self.values.pop(key, None)
 
 
 def make_iam_auth(**kwargs) -> IamTokenAuth:
