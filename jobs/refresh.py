@@ -73,11 +73,14 @@ def list_state(credential: Credential) -> JobListRefresh | None:
     return JobListRefresh.objects.filter(credential=credential).first()
 
 
+def list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
+    """Each credential's list state as stored, one query for all."""
+    return {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
+
+
 def fresh_list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
-    """Each credential's list state (one query for all), after refreshing the stale lists among them."""
-    states: dict[int, JobListRefresh | None] = {
-        state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)
-    }
+    """Each credential's list state, after refreshing the stale lists among them."""
+    states = list_states(credentials)
     for credential in credentials:
         if ensure_fresh(credential, states.get(credential.pk)):
             states[credential.pk] = list_state(credential)
