@@ -69,7 +69,9 @@ class CachedJob(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["credential", "job_id"], name="one_row_per_job")]
         # The default order straight from an index (overall and within a status group), so the first page
-        # of a long list reads a page of index entries instead of sorting the whole list.
+        # of a long list reads a page of index entries instead of sorting the whole list (docs/performance.md:
+        # 12-19 ms to 0.1 ms for the first page of 10,000 jobs on PostgreSQL; list_10k_over_10_ratio 1.43 to
+        # 1.37 and 1.12).
         indexes = [
             NullsLastIndex(F("credential"), *NEWEST_FIRST, name="cachedjob_newest"),
             NullsLastIndex(F("credential"), F("status_group"), *NEWEST_FIRST, name="cachedjob_group_newest"),

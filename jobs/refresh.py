@@ -186,7 +186,8 @@ def _update_planner_statistics() -> None:
     """PostgreSQL plans from table statistics, which autovacuum updates only a while after a list grew or
     shrank a lot. Until then the planner misjudges the list's size and may sort all of a long list for its
     first page instead of reading that page from the index in order. Analyzing samples a bounded number
-    of rows, so it costs a fraction of the refresh."""
+    of rows, so it costs a fraction of the refresh. (docs/performance.md: with the newest-first indexes,
+    12-19 ms to 0.1 ms for the first page of 10,000 jobs.)"""
     if connection.vendor != "postgresql":
         return
     try:
