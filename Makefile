@@ -50,6 +50,7 @@ simulator: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.lists
 	$(PY) -m benchmarks.serve
+	$(PY) -m benchmarks.cache_calls
 
 # A bounded load test (60 s, 50 connections, loopback only): requests, errors, latency percentiles.
 load: $(VENV)/.installed

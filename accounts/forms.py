@@ -74,7 +74,7 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
 
     def clean_project_id(self) -> str:
         project_id = self.cleaned_data["project_id"].strip().lower()
-        others = Credential.objects.filter(owner=self.instance.owner, project_id=project_id)
+        others = Credential.objects.for_user(self.instance.owner).filter(project_id=project_id)
         if others.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("You already have a credential for this project; edit that one instead."))
         return project_id

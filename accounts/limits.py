@@ -17,7 +17,7 @@ from .models import ApiToken, Credential
 def check_room_for_credential(owner) -> None:
     """Raises ValidationError when the owner already stores MAX_CREDENTIALS_PER_USER credentials."""
     _check_room(
-        Credential.objects.filter(owner=owner),
+        Credential.objects.for_user(owner),
         settings.MAX_CREDENTIALS_PER_USER,
         _("You already have %(limit)d credentials, the most one user may store. Delete one you no longer use first."),
     )

@@ -1,5 +1,7 @@
 """A user's ways into ModelArts (credentials, secrets encrypted) and their personal API tokens."""
 
+from __future__ import annotations
+
 import hashlib
 import json
 import secrets
@@ -27,6 +29,21 @@ def validate_endpoint_url(value: str) -> None:
         validate_endpoint(value)
     except EndpointError as exc:
         raise ValidationError(str(exc)) from exc
+
+
+class CredentialQuerySet(models.QuerySet["Credential"]):
+    """The lookups every request makes: a user only ever reaches their own credentials, so another user's
+    project answers as if it did not exist."""
+
+    def for_user(self, user) -> CredentialQuerySet:
+        return self.filter(owner=user)
+
+    def for_project(self, user, project_id: str) -> Credential | None:
+        """The user's own credential for a project: a shared link opens with the viewer's own keys."""
+        try:
+            return self.get(owner=user, project_id=project_id)  # get(), not first(): no ORDER BY for one row
+        except Credential.DoesNotExist:
+            return None
 
 
 class Credential(models.Model):
@@ -76,6 +93,8 @@ class Credential(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_check_ok = models.BooleanField(null=True, blank=True)
     last_check_message = models.CharField(max_length=500, blank=True)
+
+    objects = CredentialQuerySet.as_manager()
 
     class Meta:
         db_table = "jobs_credential"  # created by the jobs app, before credentials had an app of their own
@@ -164,7 +183,7 @@ class ApiToken(models.Model):
         return hashlib.sha256(plaintext.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, owner, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, owner, name: str) -> tuple[ApiToken, str]:
         """A new saved token and its plaintext, which exists only in this return value."""
         plaintext = secrets.token_urlsafe(32)
         token = cls.objects.create(

@@ -22,7 +22,7 @@ from .models import Credential, validate_project_id
 
 
 def _get_credential_for_user(request: HttpRequest, pk: int) -> Credential:
-    return get_object_or_404(Credential, pk=pk, owner=request.user)
+    return get_object_or_404(Credential.objects.for_user(request.user), pk=pk)
 
 
 def secret_unreadable(request: HttpRequest, credential: Credential, error: SecretUnreadable) -> HttpResponse:
@@ -35,7 +35,7 @@ def secret_unreadable(request: HttpRequest, credential: Credential, error: Secre
 
 @require_GET
 def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/credential_list.html", {"credentials": request.user.credentials.all()})
+    return render(request, "accounts/credential_list.html", {"credentials": Credential.objects.for_user(request.user)})
 
 
 @require_http_methods(["GET", "POST"])

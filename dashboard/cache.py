@@ -2,8 +2,12 @@
 
 Django builds a new ``redis.Redis`` for every cache operation. With redis-py 5 and later that object fills a
 table of some 170 response callbacks as it is made, which costs more than the loopback round trip it is
-made for; a detail page makes up to five such calls. A client over a connection pool is safe to share
-between threads, and the pools are Django's own, so nothing else changes.
+made for. A client over a connection pool is safe to share between threads, and the pools are Django's
+own, so nothing else changes.
+
+Figure (docs/performance.md, benchmarks/cache_calls.py): 128-135 µs of CPU per call with Django's backend,
+62-65 µs with this one. A cached detail page makes 2 calls, an uncached one 12: about 0.8 ms of CPU per
+uncached page.
 """
 
 from collections.abc import Callable

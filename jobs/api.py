@@ -22,17 +22,16 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.crypto import SecretUnreadable
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Credential
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError
 
-from . import details, failures, listing, lookup_limit, refresh
-from .listing import ApiListQueryForm
+from . import details, failures, listing, lookup_limit
+from .listing import ApiListQueryForm, ListQueryForm
 from .models import CachedJob, JobListRefresh
 from .openapi import SCHEMA
 from .status import status_for
-from .views import _get_project_credential_for_user
 
 TOKEN_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{43}\Z")  # what secrets.token_urlsafe(32) makes
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # so that most authenticated reads write nothing
@@ -62,6 +61,17 @@ def _method_not_allowed() -> JsonResponse:
 def _no_credential(project_id: str) -> JsonResponse:
     """The same answer whether or not anyone else has this project: existence never leaks."""
     return _error(404, "not_found", f"You have no credential for project {project_id}.")
+
+
+def _invalid_query(form: ListQueryForm) -> JsonResponse:
+    return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
+
+
+def _invalid_query_or_no_credential(request: HttpRequest, project_id: str) -> JsonResponse:
+    """Without a project to list, the list's query is still judged first: a 400 depends on the query alone,
+    so it says nothing about whose project this is."""
+    form = ApiListQueryForm(request.GET)
+    return _invalid_query(form) if form.has_fatal_errors() else _no_credential(project_id)
 
 
 def _lookup_failed(error: failures.Explainable) -> JsonResponse:
@@ -201,7 +211,7 @@ def api_get(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
 @api_get
 def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> JsonResponse:
     """Like the detail page: the viewer's own credential, the same short cache and single flight."""
-    credential = _get_project_credential_for_user(request, project_id)
+    credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(project_id)
     try:
@@ -221,22 +231,21 @@ def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse
     invalid value: it has nobody to read a notice. The query is judged before the project, as it depends
     on nothing else.
     """
-    form = ApiListQueryForm(request.GET)
-    if not form.is_valid():
-        return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
-    credential = _get_project_credential_for_user(request, project_id)
+    credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
-        return _no_credential(project_id)
-    state = refresh.fresh_list_states([credential]).get(credential.pk)
+        return _invalid_query_or_no_credential(request, project_id)
+    listed = listing.list_jobs(credential.cached_jobs.all(), request.GET, ApiListQueryForm, [credential])
+    page = listed.page
+    if page is None:
+        return _invalid_query(listed.form)
+    state = listed.states.get(credential.pk)
     if state is not None and state.unavailable:
         return _list_unavailable(state)
-    query = form.query()
-    page = listing.paginate(listing.filter_jobs(credential.cached_jobs.all(), query, timezone.now()), query)
     return JsonResponse(
         {
             "jobs": [job_fields(job) for job in page],
             "page": page.number,
-            "per_page": query.per_page,
+            "per_page": page.paginator.per_page,
             "pages": page.paginator.num_pages,
             "total": page.paginator.count,
             "fetched_at": _iso(state.fetched_at if state else None),

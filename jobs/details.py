@@ -66,7 +66,7 @@ def get_job(credential: Credential, job_id: int) -> VisualizationJob:
     """
 
     def fetch() -> VisualizationJob:
-        if not CachedJob.objects.filter(credential=credential, job_id=job_id).exists():
+        if not CachedJob.objects.for_job(credential, job_id).exists():
             take_detail_lookup(credential.owner_id)
         job = client_for(credential).get_visualization_job(job_id)
         _update_cached_row(credential, job)
@@ -77,8 +77,8 @@ def get_job(credential: Credential, job_id: int) -> VisualizationJob:
 
 
 def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
-    CachedJob.objects.filter(credential=credential, job_id=job.job_id).update(**row_fields(job, timezone.now()))
+    CachedJob.objects.for_job(credential, job.job_id).update(**row_fields(job, timezone.now()))
 
 
 def cached_job(credential: Credential, job_id: int) -> CachedJob | None:
-    return CachedJob.objects.filter(credential=credential, job_id=job_id).first()
+    return CachedJob.objects.for_job(credential, job_id).first()

@@ -1,7 +1,9 @@
-"""What a list page shows, all of it in the query string so a copied URL reproduces the view.
+"""What a list shows, all of it in the query string so a copied URL reproduces the view, and the steps
+every list runs (the overview, a project's page and the JSON list): validate the query string, refresh the
+stale lists, filter, sort, paginate.
 
-Filtering, sorting and paging run in the database on the cached rows: list pages never call ModelArts
-to render.
+Filtering, sorting and paging run in the database on the cached rows: lists never call ModelArts to
+render, only to refresh a stale list first.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from accounts.models import Credential
 from modelarts.client import MAX_INTEGER, MAX_JOB_ID
 
+from . import refresh
+from .models import JobListRefresh
 from .status import GROUP_LABELS, GROUPS, STATUSES, status_for
 
 # Names sort case-insensitively, the same on every database (SQLite compares bytes by default).
@@ -80,7 +87,7 @@ class ListQueryForm(forms.Form):
     )
     page: forms.Field = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    CORRECTABLE = ("sort", "per_page", "page")
+    CORRECTABLE: tuple[str, ...] = ("sort", "per_page", "page")
 
     def __init__(self, data, *args, **kwargs):
         # Show the size in use, so "Apply" keeps it rather than switching to the first choice.
@@ -112,6 +119,7 @@ class ListQueryForm(forms.Form):
             return 1
 
     def has_fatal_errors(self) -> bool:
+        """Validates the form, if that has not happened yet."""
         return any(name not in self.CORRECTABLE for name in self.errors)
 
     def query(self) -> ListQuery:
@@ -146,6 +154,8 @@ class ApiListQueryForm(ListQueryForm):
         required=False, choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true"
     )
     page = forms.IntegerField(required=False, min_value=1)
+
+    CORRECTABLE = ()
 
 
 @dataclass
@@ -215,3 +225,30 @@ def _ordering(sort: str) -> tuple[OrderBy, OrderBy]:
 def paginate(jobs: QuerySet, query: ListQuery) -> Page:
     paginator = Paginator(jobs, query.per_page)
     return paginator.get_page(min(query.page, paginator.num_pages))
+
+
+@dataclass(frozen=True)
+class JobList:
+    """A list as run by list_jobs. ``page`` and ``query`` are None when the query string is unusable
+    (``form`` says why); nothing was refreshed then, and ``states`` are the stored ones."""
+
+    form: ListQueryForm
+    states: dict[int, JobListRefresh | None]
+    query: ListQuery | None = None
+    page: Page | None = None
+
+
+def list_jobs(
+    jobs: QuerySet, data: QueryDict, form_class: type[ListQueryForm], credentials: list[Credential]
+) -> JobList:
+    """The one way a list is made from ``jobs``, rows of ``credentials``' lists.
+
+    The query string is judged first, as it depends on nothing else: a bad one costs ModelArts no refresh.
+    The page's form corrects mistakes in sorting and paging; the API's refuses any invalid value.
+    """
+    form = form_class(data)
+    if form.has_fatal_errors():
+        return JobList(form, refresh.list_states(credentials))
+    states = refresh.fresh_list_states(credentials)
+    query = form.query()
+    return JobList(form, states, query, paginate(filter_jobs(jobs, query, timezone.now()), query))

@@ -17,18 +17,16 @@ LOCK_POLL_SECONDS = 0.05
 def cache_lock(key: str, seconds: float) -> Iterator[bool]:
     """Yields whether this caller holds the lock. It expires by itself, so a crashed holder cannot wedge it.
 
-    A holder done well within the lock's lifetime still owns it and deletes it outright (one round trip
-    fewer on every uncached page); one that ran long first checks that the lock is still its own, since it
-    may have expired and been taken by someone else. A cache that drops keys early (eviction under memory
-    pressure, culling) can break either way into a second holder: the cost is a duplicate upstream call.
+    The holder deletes the lock only if it is still its own: it may have expired (or been evicted by a cache
+    under memory pressure) and been taken by someone else, whose lock stays. A cache that drops keys early
+    can still let a second holder in: the cost is a duplicate upstream call.
     """
     token = secrets.token_hex(8)
-    started = time.monotonic()
     acquired = cache.add(key, token, timeout=seconds)
     try:
         yield acquired
     finally:
-        if acquired and (time.monotonic() - started < seconds / 2 or cache.get(key) == token):
+        if acquired and cache.get(key) == token:
             cache.delete(key)
 
 

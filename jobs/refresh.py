@@ -73,11 +73,14 @@ def list_state(credential: Credential) -> JobListRefresh | None:
     return JobListRefresh.objects.filter(credential=credential).first()
 
 
+def list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
+    """Each credential's list state as stored, one query for all."""
+    return {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
+
+
 def fresh_list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
-    """Each credential's list state (one query for all), after refreshing the stale lists among them."""
-    states: dict[int, JobListRefresh | None] = {
-        state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)
-    }
+    """Each credential's list state, after refreshing the stale lists among them."""
+    states = list_states(credentials)
     for credential in credentials:
         if ensure_fresh(credential, states.get(credential.pk)):
             states[credential.pk] = list_state(credential)
@@ -183,7 +186,8 @@ def _update_planner_statistics() -> None:
     """PostgreSQL plans from table statistics, which autovacuum updates only a while after a list grew or
     shrank a lot. Until then the planner misjudges the list's size and may sort all of a long list for its
     first page instead of reading that page from the index in order. Analyzing samples a bounded number
-    of rows, so it costs a fraction of the refresh."""
+    of rows, so it costs a fraction of the refresh. (docs/performance.md: with the newest-first indexes,
+    12-19 ms to 0.1 ms for the first page of 10,000 jobs.)"""
     if connection.vendor != "postgresql":
         return
     try:

@@ -6,11 +6,10 @@ user's answer 404 and existence never leaks.
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,44 +23,34 @@ from modelarts.errors import ModelArtsError, NotFound
 
 from . import details, failures, listing, lookup_limit, refresh
 from .forms import LookupForm
-from .listing import ListQueryForm
+from .listing import JobList, ListQueryForm
 from .models import CachedJob
 from .status import GROUPS
-
-
-def _get_project_credential_for_user(request: AuthenticatedHttpRequest, project_id: str) -> Credential | None:
-    """The viewer's own credential for a project: a shared link opens with the viewer's own keys."""
-    try:
-        return Credential.objects.get(owner=request.user, project_id=project_id)
-    except Credential.DoesNotExist:
-        return None
 
 
 def _no_credential(request: HttpRequest, project_id: str) -> HttpResponse:
     return render(request, "jobs/no_credential.html", {"project_id": project_id}, status=404)
 
 
-def _list_page(request: HttpRequest, template: str, jobs: QuerySet, context: dict) -> HttpResponse:
-    """Shared by the project list and the overview: validate the query string, filter, sort, paginate."""
-    form = ListQueryForm(request.GET)
-    if not form.is_valid() and form.has_fatal_errors():
-        return render(request, template, {**context, "list_form": form}, status=400)
-    query = form.query()
-    page = listing.paginate(listing.filter_jobs(jobs, query, timezone.now()), query)
-    return render(request, template, {**context, "list_form": form, "query": query, "page": page})
+def _list_page(request: HttpRequest, template: str, listed: JobList, context: dict) -> HttpResponse:
+    """The overview or a project's page around its list; a 400 for a query string it cannot use."""
+    if listed.page is None:
+        return render(request, template, {**context, "list_form": listed.form}, status=400)
+    return render(request, template, {**context, "list_form": listed.form, "query": listed.query, "page": listed.page})
 
 
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Overview: every project with counts per status group, and one combined list across projects."""
-    credentials = list(request.user.credentials.all())
-    states = refresh.fresh_list_states(credentials)
+    credentials = list(Credential.objects.for_user(request.user))
+    jobs = CachedJob.objects.for_user(request.user)
+    listed = listing.list_jobs(jobs.select_related("credential"), request.GET, ListQueryForm, credentials)
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
-    rows = CachedJob.objects.filter(credential__owner=request.user).values_list("credential_id", "status_group")
-    for credential_id, group, count in rows.annotate(count=Count("pk")).order_by():
+    rows = jobs.values_list("credential_id", "status_group").annotate(count=Count("pk")).order_by()
+    for credential_id, group, count in rows:
         counts[credential_id][group] = count
     projects = [
-        {"credential": credential, "state": states.get(credential.pk), "counts": counts[credential.pk]}
+        {"credential": credential, "state": listed.states.get(credential.pk), "counts": counts[credential.pk]}
         for credential in credentials
     ]
     context = {
@@ -70,13 +59,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "groups": GROUPS,
         "form": LookupForm(credentials=credentials),
     }
-    jobs = CachedJob.objects.filter(credential__owner=request.user).select_related("credential")
-    return _list_page(request, "jobs/home.html", jobs, context)
+    return _list_page(request, "jobs/home.html", listed, context)
 
 
 @require_GET
 def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
-    credentials = list(request.user.credentials.all())
+    credentials = list(Credential.objects.for_user(request.user))
     form = LookupForm(request.GET, credentials=credentials)
     if form.is_valid():
         return redirect("job-detail", project_id=form.cleaned_data["project_id"], job_id=form.cleaned_data["job_id"])
@@ -86,17 +74,18 @@ def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
     """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list."""
-    credential = _get_project_credential_for_user(request, project_id)
+    credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
-    state = refresh.fresh_list_states([credential]).get(credential.pk)
-    credentials = list(request.user.credentials.all())
+    listed = listing.list_jobs(credential.cached_jobs.all(), request.GET, ListQueryForm, [credential])
+    state = listed.states.get(credential.pk)
+    credentials = list(Credential.objects.for_user(request.user))
     context = {
         "credential": credential,
         "state": state,
         "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
     }
-    response = _list_page(request, "jobs/project.html", credential.cached_jobs.all(), context)
+    response = _list_page(request, "jobs/project.html", listed, context)
     if response.status_code == 200 and state is not None and state.unavailable:
         response.status_code = 502  # nothing to show at all: the failure is the page
     return response
@@ -104,7 +93,7 @@ def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
 
 @require_POST
 def project_refresh(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
-    credential = _get_project_credential_for_user(request, project_id)
+    credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
     _refresh_now(request, credential)
@@ -113,7 +102,7 @@ def project_refresh(request: AuthenticatedHttpRequest, project_id: str) -> HttpR
 
 @require_POST
 def refresh_all(request: AuthenticatedHttpRequest) -> HttpResponse:
-    for credential in request.user.credentials.all():
+    for credential in Credential.objects.for_user(request.user):
         _refresh_now(request, credential)
     return _redirect_back(request, reverse("home"))
 
@@ -143,7 +132,7 @@ def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
 
 @require_GET
 def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
-    credential = _get_project_credential_for_user(request, project_id)
+    credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
     # The stable address to share: no query string, the cloud project id rather than a database id.

@@ -248,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     # Headers and body go out as two writes; with Nagle's algorithm a kept-alive connection would stall
-    # each answer for the client's delayed ACK (about 40 ms), which no real gateway does.
+    # each answer for the client's delayed ACK (about 40 ms, docs/performance.md), which no real gateway does.
     disable_nagle_algorithm = True
     server_version = "api-gateway"
     timeout = 120  # idle keep-alive connections are closed eventually, as a real gateway does

@@ -28,8 +28,8 @@ ALICE_SECRET = "alice-SECRET-key-0000000000000000000000"
 
 @pytest.fixture(autouse=True)
 def _isolated(settings):
-    """Each test starts with empty caches (tokens, sessions, rendered fragments), without retry back-off
-    sleeps, with fast hashing."""
+    """Each test starts with empty caches (tokens, sessions), without retry back-off sleeps, with fast
+    hashing."""
     settings.MODELARTS_RETRY_BACKOFF = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _clear_caches()

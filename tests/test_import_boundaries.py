@@ -1,4 +1,4 @@
-"""The simulator and the dashboard never import each other.
+"""The simulator and the dashboard never import each other, and no module reaches into another's privates.
 
 The simulator stands in for Huawei's servers: if it borrowed the dashboard's code (its signer, say), a bug
 there would be repeated on both sides and no test against the simulator could see it. The dashboard, for
@@ -73,3 +73,27 @@ def test_every_way_of_importing_is_seen(tmp_path, source, module):
     path.write_text(source)
 
     assert imported_modules(path) == {module}
+
+
+def private_names_imported(path: Path) -> set[str]:
+    """Names starting with one underscore that the file imports from another module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {
+        f"{node.module or '.'}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    }
+
+
+def test_no_module_imports_another_ones_private_names():
+    """A helper two modules need is public, in the module both may depend on (e.g. a manager method)."""
+    found = {
+        str(path.relative_to(REPO)): names
+        for package in DASHBOARD_PACKAGES
+        for path in sorted((REPO / package).rglob("*.py"))
+        if (names := private_names_imported(path))
+    }
+
+    assert found == {}

@@ -98,16 +98,6 @@ def test_concurrent_refreshes_share_one_upstream_fetch(simulated_credential, sim
     assert CachedJob.objects.filter(credential=simulated_credential).count() == 1500
 
 
-class FakeClock:
-    """Stands in for the time module inside jobs.locks only (the cache client keeps the real one)."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 def test_a_lock_is_released_by_its_holder_and_refused_to_others_meanwhile():
     with locks.cache_lock("a-lock", 10) as first:
         with locks.cache_lock("a-lock", 10) as second:
@@ -116,23 +106,12 @@ def test_a_lock_is_released_by_its_holder_and_refused_to_others_meanwhile():
     assert cache.get("a-lock") is None
 
 
-def test_a_holder_that_ran_past_its_lock_leaves_the_next_holder_alone(monkeypatch):
-    clock = FakeClock()
-    monkeypatch.setattr(locks, "time", clock)
+def test_a_holder_whose_lock_went_early_leaves_the_next_holder_alone():
     with locks.cache_lock("a-lock", 10) as acquired:
         assert acquired
-        cache.delete("a-lock")  # it expired while the holder worked...
+        cache.delete("a-lock")  # evicted moments after it was taken...
         assert cache.add("a-lock", "another holder", 10)  # ...and someone else took it
-        clock.now += 6  # more than half the lock's lifetime: the holder cannot assume it still owns it
     assert cache.get("a-lock") == "another holder"
-
-
-def test_a_holder_that_ran_long_still_releases_a_lock_it_owns(monkeypatch):
-    clock = FakeClock()
-    monkeypatch.setattr(locks, "time", clock)
-    with locks.cache_lock("a-lock", 10):
-        clock.now += 6
-    assert cache.get("a-lock") is None
 
 
 def test_statistics_are_updated_when_a_refresh_changes_a_lists_size_a_lot(

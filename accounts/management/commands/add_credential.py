@@ -30,7 +30,7 @@ class Command(BaseCommand):
         user = self._user(options["user"])
         if options["region"] not in REGIONS:
             raise CommandError(f"Unknown region {options['region']!r}. Known regions: {', '.join(REGIONS)}.")
-        credential = Credential.objects.filter(owner=user, project_id=options["project_id"].lower()).first()
+        credential = Credential.objects.for_project(user, options["project_id"].lower())
         created = credential is None
         if created:
             self._check_room(user)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if created or not user.check_password("demo"):
             user.set_password("demo")
             user.save()
-        credential = Credential.objects.filter(owner=user, project_id=demo.PROJECT_ID).first()
+        credential = Credential.objects.for_project(user, demo.PROJECT_ID)
         credential = credential or Credential(owner=user, project_id=demo.PROJECT_ID)
         credential.name = "Demo project (simulator)"
         credential.region = demo.REGION
