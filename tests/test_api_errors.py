@@ -46,30 +46,29 @@ def test_a_request_django_refuses_to_read_is_a_json_400(alice_client):
     assert "evil" not in response.content.decode()
 
 
-def test_an_unexpected_failure_is_a_json_500_without_details(alice, alice_credential, monkeypatch):
+@pytest.fixture
+def broken_client(alice, alice_credential, monkeypatch) -> Client:
+    """Alice's client, shown the server's own 500 answer, while looking a job up fails with a bug."""
+
     def broken(*args, **kwargs):
         raise RuntimeError("internal detail")
 
     monkeypatch.setattr(details, "get_job", broken)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
+    return client
 
-    response = client.get(DETAIL_URL)
+
+def test_an_unexpected_failure_is_a_json_500_without_details(broken_client):
+    response = broken_client.get(DETAIL_URL)
 
     assert_json_error(response, 500, "server_error")
     assert "no-store" in response["Cache-Control"]
     assert "internal detail" not in response.content.decode()
 
 
-def test_an_unexpected_failure_on_a_page_is_the_html_500(alice, alice_credential, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("internal detail")
-
-    monkeypatch.setattr(details, "get_job", broken)
-    client = Client(raise_request_exception=False)
-    client.force_login(alice)
-
-    response = client.get(f"{PAGE_URL}1/")
+def test_an_unexpected_failure_on_a_page_is_the_html_500(broken_client):
+    response = broken_client.get(f"{PAGE_URL}1/")
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
