@@ -7,6 +7,7 @@ is told with the same words as before."""
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -180,3 +181,17 @@ def test_going_back_writes_the_title_and_advice_again(alice):
     assert [(state.last_error_title, state.last_error_advice) for state in stored] == [
         (title, advice) for (_, title, advice), _ in STORED_FAILURES[:5]
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_the_move_and_forward_again_keeps_granted_permissions():
+    """`migrate jobs 0008` leaves the new apps applied, and Django makes their content types again: the
+    way forward must not collide with them, and what was granted on the old ones must survive."""
+    user = User.objects.create(username="alice")
+    user.user_permissions.add(Permission.objects.get(codename="change_credential"))
+
+    call_command("migrate", "jobs", "0008_page_size_fallback_time", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    assert User.objects.get(pk=user.pk).has_perm("accounts.change_credential")
+    assert not ContentType.objects.filter(app_label="jobs", model="credential").exists()

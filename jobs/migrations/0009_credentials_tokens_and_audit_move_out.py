@@ -12,15 +12,22 @@ MOVED = {"credential": "accounts", "apitoken": "accounts", "auditevent": "audit"
 
 
 def move_content_types(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
     for model, app_label in MOVED.items():
-        content_types.objects.filter(app_label="jobs", model=model).update(app_label=app_label)
+        _move(apps.get_model("contenttypes", "ContentType"), model, "jobs", app_label)
 
 
 def move_content_types_back(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
     for model, app_label in MOVED.items():
-        content_types.objects.filter(app_label=app_label, model=model).update(app_label="jobs")
+        _move(apps.get_model("contenttypes", "ContentType"), model, app_label, "jobs")
+
+
+def _move(content_types, model: str, source: str, target: str) -> None:
+    """The source's content type, with what was granted on it, becomes the target's. One already made for the
+    target (going back to 0008 leaves the new apps applied, and Django makes theirs again) goes first, with
+    the permissions Django made for it then."""
+    if content_types.objects.filter(app_label=source, model=model).exists():
+        content_types.objects.filter(app_label=target, model=model).delete()
+        content_types.objects.filter(app_label=source, model=model).update(app_label=target)
 
 
 class Migration(migrations.Migration):
