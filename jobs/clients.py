@@ -92,10 +92,14 @@ def _token_auth(credential: Credential) -> IamTokenAuth:
     )
 
 
+# Named after the module that first used it; changing it would orphan every cached IAM token and refusal count.
+TOKEN_BINDING_SALT = "jobs.services.iam-token-binding"
+
+
 def _token_binding_key() -> bytes:
     """The key that binds a cached IAM token to the password that earned it, and hides whose refusals are
     counted, derived from SECRET_KEY."""
-    return salted_hmac("jobs.services.iam-token-binding", "iam-token-cache-key").digest()
+    return salted_hmac(TOKEN_BINDING_SALT, "iam-token-cache-key").digest()
 
 
 def forget_tokens(credential: Credential) -> None:

@@ -20,6 +20,9 @@ from .models import CachedJob
 from .refresh import row_fields
 from .status import status_for
 
+# Part of every detail key: the cache holds pickled jobs and errors, which a release that moves or reshapes
+# their classes could not read back. Bump it with such a change.
+DETAIL_FORMAT = 2
 ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
 T = TypeVar("T")
 
@@ -73,7 +76,9 @@ def get_job(credential: Credential, job_id: int) -> VisualizationJob:
         return job
 
     wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
-    return _single_flight(f"job-detail:{credential.pk}:{credential.auth_version}:{job_id}", fetch, _detail_ttl, wait)
+    return _single_flight(
+        f"job-detail:{DETAIL_FORMAT}:{credential.pk}:{credential.auth_version}:{job_id}", fetch, _detail_ttl, wait
+    )
 
 
 def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
