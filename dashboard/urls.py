@@ -15,6 +15,7 @@ urlpatterns = [
         r"^admin/jobs/(?P<rest>(?:credential|apitoken)/.*)$",
         RedirectView.as_view(url="/admin/accounts/%(rest)s", permanent=True, query_string=True),
     ),
+    re_path(r"^admin/jobs/$", RedirectView.as_view(url="/admin/", permanent=True)),
     re_path(
         r"^admin/jobs/(?P<rest>auditevent/.*)$",
         RedirectView.as_view(url="/admin/audit/%(rest)s", permanent=True, query_string=True),

@@ -26,6 +26,7 @@ UNNAMED = {
     "",  # the API's JSON 404 for everything else under /api/
     "^admin/jobs/(?P<rest>(?:credential|apitoken)/.*)$",  # redirects from the admin's old addresses
     "^admin/jobs/(?P<rest>auditevent/.*)$",
+    "^admin/jobs/$",
     "admin/password_change/",  # the throttled form in place of the admin's, visited as admin:password_change
     "<path:object_id>/",  # the admin's redirect from an object's old URL to its change page
     "(?P<url>.*)$",  # the admin's catch-all redirect
