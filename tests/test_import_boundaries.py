@@ -57,6 +57,18 @@ def test_dashboard_imports_nothing_of_the_simulator():
     assert crossings(DASHBOARD_PACKAGES, SIMULATOR_PACKAGES) == {}
 
 
+def test_the_client_imports_neither_django_nor_the_apps():
+    """The client speaks ModelArts only: usable, and testable, without Django or the dashboard around it."""
+    assert crossings(("modelarts",), ("django", "accounts", "audit", "dashboard", "jobs")) == {}
+
+
+def test_settings_import_no_app():
+    """Settings load before the apps do; an app imported from them would run before it is ready."""
+    imports = {module.split(".")[0] for module in imported_modules(REPO / "dashboard" / "settings.py")}
+
+    assert not imports & {"accounts", "audit", "jobs", "simulator"}
+
+
 @pytest.mark.parametrize(
     ("source", "module"),
     [
