@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelarts.regions import REGIONS, EndpointError, validate_endpoint
@@ -163,6 +167,8 @@ class ApiToken(models.Model):
     """
 
     PREFIX_LENGTH = 8
+    PATTERN = re.compile(r"\A[A-Za-z0-9_-]{43}\Z")  # what secrets.token_urlsafe(32) makes
+    LAST_USED_RESOLUTION = timedelta(minutes=1)
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
@@ -190,3 +196,23 @@ class ApiToken(models.Model):
             owner=owner, name=name, prefix=plaintext[: cls.PREFIX_LENGTH], token_hash=cls.hash(plaintext)
         )
         return token, plaintext
+
+    @classmethod
+    def owner_of(cls, plaintext: str):
+        """The active owner of a presented token, or None. The hash is compared in constant time, and its use
+        recorded at most once a minute, so that most authenticated reads write nothing."""
+        if not cls.PATTERN.match(plaintext):
+            return None
+        digest = cls.hash(plaintext)
+        for candidate in cls.objects.filter(prefix=plaintext[: cls.PREFIX_LENGTH]).select_related("owner"):
+            if hmac.compare_digest(candidate.token_hash, digest):
+                if not candidate.owner.is_active:
+                    return None
+                candidate._record_use()
+                return candidate.owner
+        return None
+
+    def _record_use(self) -> None:
+        now = timezone.now()
+        if self.last_used is None or now - self.last_used >= self.LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=self.pk).update(last_used=now)
