@@ -202,3 +202,17 @@ def test_switch_to_chinese_keeps_the_page(browser, live_server, team_credential)
     screenshot(browser, "detail-zh")
     assert "作业正在运行中" in text_of(browser, "#live .badge")
     assert text_of(browser, "#live h1") == "running-with-autostop"
+
+
+def test_where_the_secret_goes_fits_a_phone(browser, live_server, team_credential):
+    """An endpoint an administrator set, with its long note, wraps instead of pushing the page sideways."""
+    team_credential.iam_endpoint = "https://iam.cn-north-4.hcs.example.internal"
+    team_credential.save()
+    open_logged_in(browser, live_server, f"/credentials/{team_credential.pk}/edit/")
+    # A phone's width, without a phone's zooming out to whatever width the page takes.
+    screen = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", screen)
+    browser.refresh()
+    wait_for_text(browser, "h2", "Where the secret is used")
+
+    assert browser.execute_script("return document.documentElement.scrollWidth <= innerWidth")
