@@ -140,6 +140,11 @@ class JobListRefresh(models.Model):
         return "idle"
 
     @property
+    def first_fetch(self) -> bool:
+        """Never fetched, and a refresh is queued or running: the page says the list is coming, not that it is empty."""
+        return self.fetched_at is None and self.activity != "idle"
+
+    @property
     def unavailable(self) -> bool:
         """Never fetched, and the last try failed: there is no list to show, only the error."""
         return self.fetched_at is None and bool(self.last_error)
