@@ -42,6 +42,15 @@ def enqueue_refresh(credential: Credential, *, force: bool = False) -> bool:
     return bool(claimed)
 
 
+def refresh_now(credential: Credential) -> refresh.Cooldown | bool:
+    """What "Refresh now" does (the pages' button, ``refresh_job_lists --enqueue``), returning at once: the
+    cooldown that refuses it, or else whether a refresh was queued (False: one is queued or running already)."""
+    too_soon = refresh.cooldown(refresh.list_state(credential), timezone.now())
+    if too_soon is not None:
+        return too_soon
+    return enqueue_refresh(credential, force=True)
+
+
 def queue_stale_refreshes(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
     """Each credential's list state, after queuing a refresh of the stale lists among them.
 

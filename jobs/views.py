@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -113,11 +112,11 @@ def _refresh_now(request: HttpRequest, credential: Credential) -> None:
     Within the cooldown nothing is queued, and the page says so as before.
     """
     name = credential.name
-    too_soon = refresh.cooldown(refresh.list_state(credential), timezone.now())
-    if too_soon is not None:
-        explanation = refresh.describe_cooldown(too_soon)
+    outcome = tasks.refresh_now(credential)
+    if isinstance(outcome, refresh.Cooldown):
+        explanation = refresh.describe_cooldown(outcome)
         messages.info(request, _("“%(name)s”: %(explanation)s") % {"name": name, "explanation": explanation})
-    elif tasks.enqueue_refresh(credential, force=True):
+    elif outcome:
         messages.info(request, _("“%(name)s”: refresh queued.") % {"name": name})
     else:
         messages.info(request, _("“%(name)s”: a refresh is already queued or running.") % {"name": name})
