@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIMULATOR_PORT ?= 8001
 
-.PHONY: run test lint simulator bench serve load fuzz
+.PHONY: run worker test lint simulator bench serve load fuzz
 
 # Reinstall only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -19,9 +19,15 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo --simulator-url http://127.0.0.1:$(SIMULATOR_PORT)
 	@$(PY) -m simulator --port $(SIMULATOR_PORT) & simulator=$$!; \
-	trap 'kill $$simulator 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_huey & worker=$$!; \
+	trap 'kill $$simulator $$worker 2>/dev/null' EXIT INT TERM; \
 	echo; echo "  Open http://$(HOST):$(PORT)/ and log in as demo / demo"; echo; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The background worker: a task-queue consumer that refreshes job lists (and runs the periodic tasks; see the
+# README's deployment section for several consumers).
+worker: $(VENV)/.installed
+	$(PY) manage.py run_huey
 
 # Production-style serving: gunicorn with WEB_CONCURRENCY workers, static files from whitenoise.
 serve: $(VENV)/.installed

@@ -57,6 +57,7 @@ LIST_TTL = env.int("LIST_TTL", default=300)
 LIST_RETRY_AFTER_FAILURE = env.int("LIST_RETRY_AFTER_FAILURE", default=30)
 LIST_REFRESH_LOCK_SECONDS = env.int("LIST_REFRESH_LOCK_SECONDS", default=120)
 REFRESH_COOLDOWN_SECONDS = env.int("REFRESH_COOLDOWN_SECONDS", default=30)
+LIST_REFRESH_QUEUED_SECONDS = env.int("LIST_REFRESH_QUEUED_SECONDS", default=900)
 LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
 DETAIL_CACHE_SECONDS = env.float("DETAIL_CACHE_SECONDS", default=5)
 DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", default=60)
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "jobs",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +150,31 @@ CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "l
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "dashboard.cache.RedisCache"  # one client per pool: half the CPU per call
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The task queue (huey) on which list refreshes run, outside page requests. Redis when TASK_QUEUE_URL is
+# set, which several hosts can share; otherwise a SQLite file (TASK_QUEUE_PATH, default beside the SQLite
+# database), which only processes on one host can. PostgreSQL is no huey storage: a PostgreSQL database
+# means several hosts may serve, so with DEBUG off it needs TASK_QUEUE_URL too, rather than a queue file
+# that a consumer on another host would never see.
+TASK_QUEUE_URL = env.str("TASK_QUEUE_URL", default="")
+_is_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+_queue_dir = Path(DATABASES["default"]["NAME"]).parent if _is_sqlite else BASE_DIR
+TASK_QUEUE_PATH = Path(env.str("TASK_QUEUE_PATH", default="") or _queue_dir / "tasks.sqlite3")
+if TASK_QUEUE_URL and not TASK_QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("TASK_QUEUE_URL must be a Redis URL (redis://, rediss:// or unix://).")
+if not TASK_QUEUE_URL and not _is_sqlite and not DEBUG:
+    raise ImproperlyConfigured(
+        "TASK_QUEUE_URL (Redis) must be set when DATABASE_URL is not SQLite: the default queue is a SQLite file, "
+        "which consumers on other hosts cannot share."
+    )
+HUEY = {
+    "name": "modelarts-dashboard",
+    "huey_class": "huey.RedisHuey" if TASK_QUEUE_URL else "huey.SqliteHuey",
+    **({"url": TASK_QUEUE_URL} if TASK_QUEUE_URL else {"filename": str(TASK_QUEUE_PATH)}),
+    "immediate": False,  # huey's default follows DEBUG, which would run refreshes inside page requests again
+    "results": False,  # nobody reads a task's return value: its outcome is stored in JobListRefresh
+    "consumer": {"workers": env.int("TASK_QUEUE_WORKERS", default=2), "worker_type": "thread"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

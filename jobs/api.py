@@ -133,6 +133,25 @@ def _last_error(state: JobListRefresh | None) -> dict | None:
     }
 
 
+def _refresh(state: JobListRefresh | None) -> dict:
+    """What the background worker does with the list, so a script can wait for a refresh to end.
+
+    ``queued_at`` only while a refresh is queued or running: a claim left by a lost task means nothing.
+    ``started_at`` and ``progress`` are those of the refresh running, or else of the last one.
+    """
+    activity = state.activity if state else "idle"
+    return {
+        "state": activity,
+        "queued_at": _iso(state.queued_at) if state and activity != "idle" else None,
+        "started_at": _iso(state.started_at if state else None),
+        "progress": {
+            "pages_fetched": state.pages_fetched if state else 0,
+            "pages_expected": state.pages_expected if state else None,
+        },
+        "last_error": _last_error(state),
+    }
+
+
 def _list_unavailable(state: JobListRefresh) -> JsonResponse:
     """Never fetched, and the last try failed: there is no earlier list to show, only the failure."""
     failure = failures.explain_stored(state.last_error_kind, state.last_error_code, state.last_error)
@@ -205,7 +224,7 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
 @csrf_exempt
 @api_get
 def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse:
-    """The cached list, refreshed first when stale, with the list page's query parameters.
+    """The cached list (a refresh queued when it is stale), with the list page's query parameters.
 
     Unlike the page, which corrects a bad sort or page size and says so, a script gets a 400 for any
     invalid value: it has nobody to read a notice. The query is judged before the project, as it depends
@@ -230,6 +249,7 @@ def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse
             "total": page.paginator.count,
             "fetched_at": _iso(state.fetched_at if state else None),
             "last_error": _last_error(state),
+            "refresh": _refresh(state),
         }
     )
 

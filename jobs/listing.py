@@ -1,9 +1,9 @@
 """What a list shows, all of it in the query string so a copied URL reproduces the view, and the steps
-every list runs (the overview, a project's page and the JSON list): validate the query string, refresh the
-stale lists, filter, sort, paginate.
+every list runs (the overview, a project's page and the JSON list): validate the query string, queue a
+refresh of the stale lists, filter, sort, paginate.
 
-Filtering, sorting and paging run in the database on the cached rows: lists never call ModelArts to
-render, only to refresh a stale list first.
+Filtering, sorting and paging run in the database on the cached rows: lists never call ModelArts. A stale
+or never-fetched list is served as stored while the background worker refreshes it (jobs.tasks).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import Credential
 from modelarts.client import MAX_INTEGER, MAX_JOB_ID
 
-from . import refresh
+from . import refresh, tasks
 from .models import JobListRefresh
 from .status import GROUP_LABELS, GROUPS, STATUSES, status_for
 
@@ -249,6 +249,6 @@ def list_jobs(
     form = form_class(data)
     if form.has_fatal_errors():
         return JobList(form, refresh.list_states(credentials))
-    states = refresh.fresh_list_states(credentials)
+    states = tasks.queue_stale_refreshes(credentials)
     query = form.query()
     return JobList(form, states, query, paginate(filter_jobs(jobs, query, timezone.now()), query))

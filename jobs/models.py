@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, OrderBy
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from .failures import Explanation, explain_stored
 
@@ -108,9 +111,38 @@ class JobListRefresh(models.Model):
     last_error_kind = models.CharField(max_length=100, blank=True)  # the error's class name
     last_error_code = models.CharField(max_length=100, blank=True)  # ModelArts' error code, if it gave one
     last_error_at = models.DateTimeField(null=True)
+    # A refresh on the task queue: set when one is queued, cleared when it ends (jobs.tasks). The row, not the
+    # cache, marks it, because the web processes and the consumers share the database whatever the cache is.
+    queued_at = models.DateTimeField(null=True)
+    # Progress of the refresh running or last run: list pages fetched of the pages ModelArts' total implies.
+    pages_fetched = models.IntegerField(default=0)
+    pages_expected = models.IntegerField(null=True)  # unknown until the first page answered
 
     def __str__(self) -> str:
         return f"Job list of {self.credential}"
+
+    @property
+    def activity(self) -> str:
+        """``running`` while a refresh fetches the list, ``queued`` while one waits for a consumer, else ``idle``.
+
+        A refresh that started LIST_REFRESH_LOCK_SECONDS ago and never finished, or a claim older than
+        LIST_REFRESH_QUEUED_SECONDS, died with its process: neither is said to go on.
+        """
+        now = timezone.now()
+        started, finished = self.started_at, self.finished_at
+        if started is not None and (finished is None or finished < started):
+            if now - started < timedelta(seconds=settings.LIST_REFRESH_LOCK_SECONDS):
+                return "running"
+        queued = self.queued_at
+        if queued is not None and (started is None or started < queued):
+            if now - queued < timedelta(seconds=settings.LIST_REFRESH_QUEUED_SECONDS):
+                return "queued"
+        return "idle"
+
+    @property
+    def first_fetch(self) -> bool:
+        """Never fetched, and a refresh is queued or running: the page says the list is coming, not that it is empty."""
+        return self.fetched_at is None and self.activity != "idle"
 
     @property
     def unavailable(self) -> bool:

@@ -129,9 +129,10 @@ SCHEMA = {
                 "operationId": "listVisualizationJobs",
                 "summary": "A project's job list, as cached by the dashboard",
                 "description": (
-                    "The project's whole list is cached and refreshed when older than a few minutes; a failed "
-                    "refresh keeps the previous list and is reported in last_error. Filtering, sorting and "
-                    "paging are those of the list page; an invalid value is a 400."
+                    "The project's whole list is cached; when it is older than a few minutes it is served as "
+                    "stored while the background worker refreshes it (see refresh). A failed refresh keeps the "
+                    "previous list and is reported in last_error. Filtering, sorting and paging are those of the "
+                    "list page; an invalid value is a 400."
                 ),
                 "parameters": [
                     _ref("parameters", "ProjectId"),
@@ -288,7 +289,7 @@ SCHEMA = {
             },
             "JobList": {
                 "type": "object",
-                "required": ["jobs", "page", "per_page", "pages", "total", "fetched_at", "last_error"],
+                "required": ["jobs", "page", "per_page", "pages", "total", "fetched_at", "last_error", "refresh"],
                 "properties": {
                     "jobs": {"type": "array", "items": _ref("schemas", "Job")},
                     "page": {"type": "integer", "minimum": 1},
@@ -299,6 +300,37 @@ SCHEMA = {
                         "type": ["string", "null"],
                         "format": "date-time",
                         "description": "When the list was last fetched from ModelArts (UTC); null if never.",
+                    },
+                    "last_error": {"oneOf": [_ref("schemas", "RefreshError"), {"type": "null"}]},
+                    "refresh": _ref("schemas", "Refresh"),
+                },
+            },
+            "Refresh": {
+                "type": "object",
+                "description": (
+                    "What the background worker does with the list: a stale or never-fetched list is served as "
+                    "stored while a refresh is queued, and the next answers show its progress."
+                ),
+                "required": ["state", "queued_at", "started_at", "progress", "last_error"],
+                "properties": {
+                    "state": {"type": "string", "enum": ["idle", "queued", "running"]},
+                    "queued_at": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": "When the refresh queued or running was queued (UTC); null when idle.",
+                    },
+                    "started_at": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": "When the refresh running, or else the last one, started (UTC).",
+                    },
+                    "progress": {
+                        "type": "object",
+                        "required": ["pages_fetched", "pages_expected"],
+                        "properties": {
+                            "pages_fetched": {"type": "integer", "minimum": 0},
+                            "pages_expected": _nullable_integer("Pages the list has; null until ModelArts answered."),
+                        },
                     },
                     "last_error": {"oneOf": [_ref("schemas", "RefreshError"), {"type": "null"}]},
                 },

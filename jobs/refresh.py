@@ -7,6 +7,7 @@ import logging
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,6 +35,11 @@ PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 logger = logging.getLogger(__name__)
+# What a refresh writes when it ends: everything but the queue's claim (jobs.tasks), which a viewer may set
+# meanwhile and which the queued task clears.
+OUTCOME_FIELDS = [
+    field.name for field in JobListRefresh._meta.concrete_fields if field.name not in ("id", "credential", "queued_at")
+]
 
 
 @dataclass(frozen=True)
@@ -78,36 +84,20 @@ def list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | Non
     return {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
 
 
-def fresh_list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
-    """Each credential's list state, after refreshing the stale lists among them."""
-    states = list_states(credentials)
-    for credential in credentials:
-        if ensure_fresh(credential, states.get(credential.pk)):
-            states[credential.pk] = list_state(credential)
-    return states
-
-
 def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
     return state is None or state.fetched_at is None or now - state.fetched_at > timedelta(seconds=settings.LIST_TTL)
 
 
+def needs_refresh(state: JobListRefresh | None, now: datetime) -> bool:
+    """Whether a page view should queue a refresh: the list is stale, and did not fail moments ago (after a
+    failure, page views leave ModelArts alone for a while; "Refresh now" tries after the cooldown)."""
+    return is_stale(state, now) and not _recently_failed(state, now)
+
+
 def _recently_failed(state: JobListRefresh | None, now: datetime) -> bool:
-    """After a failure, page views leave ModelArts alone for a while; "Refresh now" tries after the cooldown."""
     if state is None or not state.last_error or state.last_error_at is None:
         return False
     return now - state.last_error_at < timedelta(seconds=settings.LIST_RETRY_AFTER_FAILURE)
-
-
-def ensure_fresh(credential: Credential, state: JobListRefresh | None) -> RefreshResult | None:
-    """Refresh a stale list before a page reads it; None when it was fresh enough.
-
-    A viewer who already has a list to look at does not wait for someone else's refresh.
-    """
-    now = timezone.now()
-    if not is_stale(state, now) or _recently_failed(state, now):
-        return None
-    has_list = state is not None and state.fetched_at is not None
-    return refresh_job_list(credential, force=False, wait=not has_list)
 
 
 def cooldown(state: JobListRefresh | None, now: datetime) -> Cooldown | None:
@@ -153,8 +143,9 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
     started = time.monotonic()
     state, _ = JobListRefresh.objects.get_or_create(credential=credential)
     state.started_at = timezone.now()
-    state.save(update_fields=["started_at"])
-    fetcher = _ListFetcher(credential, _page_size_for(state, state.started_at))
+    state.pages_fetched, state.pages_expected = 0, None
+    state.save(update_fields=["started_at", "pages_fetched", "pages_expected"])
+    fetcher = _ListFetcher(credential, _page_size_for(state, state.started_at), _progress_recorder(state))
     try:
         jobs = fetcher.fetch_all()
     except (ModelArtsError, SecretUnreadable) as error:
@@ -176,10 +167,20 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         _remember_page_size(state, fetcher, now)
         state.last_error = state.last_error_kind = state.last_error_code = ""
         state.last_error_at = None
-        state.save()
+        state.save(update_fields=OUTCOME_FIELDS)
     if abs(len(jobs) - replaced) >= STATISTICS_CHANGE_ROWS:
         _update_planner_statistics()
     return RefreshResult(fetched=True, jobs=len(jobs), upstream_calls=fetcher.calls, seconds=time.monotonic() - started)
+
+
+def _progress_recorder(state: JobListRefresh) -> Callable[[int, int], None]:
+    """Records each page fetched, so pages can say how far a long refresh has got while it runs."""
+
+    def record(fetched: int, expected: int) -> None:
+        state.pages_fetched, state.pages_expected = fetched, expected
+        JobListRefresh.objects.filter(pk=state.pk).update(pages_fetched=fetched, pages_expected=expected)
+
+    return record
 
 
 def _update_planner_statistics() -> None:
@@ -239,9 +240,10 @@ def _remember_page_size(state: JobListRefresh, fetcher: _ListFetcher, now: datet
 class _ListFetcher:
     """Pages through the list with the largest page size ModelArts accepts, counting upstream calls."""
 
-    def __init__(self, credential: Credential, page_size: int):
+    def __init__(self, credential: Credential, page_size: int, on_page: Callable[[int, int], None]):
         self.credential = credential
         self.page_size = page_size
+        self.on_page = on_page  # called with (pages fetched, pages expected) after each page
         self.fell_back = False  # ModelArts refused page_size, and the fetch went on with FALLBACK_PAGE_SIZE
         self.calls = 0
         self.total = 0
@@ -252,10 +254,12 @@ class _ListFetcher:
         client = client_for(self.credential)
         first = self._first_page(client)
         jobs = {job.job_id: job for job in first.jobs}
-        pages = min(math.ceil(first.total / self.page_size), MAX_LIST_PAGES)
+        pages = max(min(math.ceil(first.total / self.page_size), MAX_LIST_PAGES), 1)
+        self.on_page(1, pages)
         for page in range(2, pages + 1):
             listing = self._page(client, page)
             jobs.update((job.job_id, job) for job in listing.jobs)
+            self.on_page(page, pages)
             if not listing.jobs:
                 break
         return jobs

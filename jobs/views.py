@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.crypto import SecretUnreadable
@@ -21,7 +20,7 @@ from accounts.views import secret_unreadable
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import details, failures, listing, lookup_limit, refresh
+from . import details, failures, listing, lookup_limit, refresh, tasks
 from .forms import LookupForm
 from .listing import JobList, ListQueryForm
 from .models import CachedJob
@@ -108,18 +107,19 @@ def refresh_all(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _refresh_now(request: HttpRequest, credential: Credential) -> None:
-    result = refresh.refresh_job_list(credential, force=True)
-    if result.error:
-        text = _("“%(name)s”: the refresh failed. %(error)s") % {"name": credential.name, "error": result.error}
-        messages.error(request, text)
-    elif result.coalesced:
-        messages.info(request, _("“%(name)s”: refreshed just now by another request.") % {"name": credential.name})
-    elif result.cooldown:
-        explanation = refresh.describe_cooldown(result.cooldown)
-        messages.info(request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation})
+    """Queue the refresh and return at once: the page follows it live (its refresh box) and shows its outcome.
+
+    Within the cooldown nothing is queued, and the page says so as before.
+    """
+    name = credential.name
+    outcome = tasks.refresh_now(credential)
+    if isinstance(outcome, refresh.Cooldown):
+        explanation = refresh.describe_cooldown(outcome)
+        messages.info(request, _("“%(name)s”: %(explanation)s") % {"name": name, "explanation": explanation})
+    elif outcome:
+        messages.info(request, _("“%(name)s”: refresh queued.") % {"name": name})
     else:
-        text = ngettext("“%(name)s”: fetched %(count)d job.", "“%(name)s”: fetched %(count)d jobs.", result.jobs)
-        messages.success(request, text % {"name": credential.name, "count": result.jobs})
+        messages.info(request, _("“%(name)s”: a refresh is already queued or running.") % {"name": name})
 
 
 def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from accounts.models import Credential
 from jobs import details, lookup_limit, refresh
@@ -24,6 +25,11 @@ from tests.urlconf import mail_configured
 PROJECT_A = "0123456789abcdef0123456789abcdef"
 PROJECT_B = "fedcba9876543210fedcba9876543210"
 ALICE_SECRET = "alice-SECRET-key-0000000000000000000000"
+
+
+# Tasks run where they are queued, in memory: a test sees their outcome at once, deterministically. Tests of a
+# real consumer run it in another process (tests/test_worker.py).
+HUEY.immediate = True
 
 
 @pytest.fixture(autouse=True)

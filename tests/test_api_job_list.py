@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from jobs.models import JobListRefresh
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, PROJECT_B, list_answer, make_job, store_list
 
@@ -87,6 +88,13 @@ def test_bearer_token_gets_the_cached_list_typed(alice_token, jobs, fetched_at):
         "total": 5,
         "fetched_at": iso(fetched_at),
         "last_error": None,
+        "refresh": {
+            "state": "idle",
+            "queued_at": None,
+            "started_at": None,
+            "progress": {"pages_fetched": 0, "pages_expected": None},
+            "last_error": None,
+        },
     }
     assert names(response) == ["图像分类", "yolo", "bert-viz", "ResNet-TB", "unknown-one"]
     assert body["jobs"][3] == {
@@ -262,6 +270,43 @@ def test_failed_refresh_reports_the_error_beside_the_last_list(alice_client, ali
     assert error["message"] == "ModelArts.0108: denied"
     assert error["title"] == "The IAM user is not allowed to do this."
     assert error["advice"] and error["at"].endswith("Z")
+    assert body["refresh"]["last_error"] == error
+
+
+def test_a_running_refresh_is_reported_with_its_progress(alice_client, alice_credential, jobs, fetched_at):
+    queued_at, started_at = fetched_at + timedelta(seconds=1), fetched_at + timedelta(seconds=2)
+    JobListRefresh.objects.filter(credential=alice_credential).update(
+        queued_at=queued_at, started_at=started_at, pages_fetched=2, pages_expected=5
+    )
+
+    response = alice_client.get(LIST_URL)
+
+    assert response.json()["refresh"] == {
+        "state": "running",
+        "queued_at": iso(queued_at),
+        "started_at": iso(started_at),
+        "progress": {"pages_fetched": 2, "pages_expected": 5},
+        "last_error": None,
+    }
+    assert names(response)[0] == "图像分类"  # the stored rows meanwhile
+
+
+def test_a_queued_refresh_is_reported(alice_client, alice_credential, jobs, fetched_at):
+    queued_at = fetched_at + timedelta(seconds=1)
+    JobListRefresh.objects.filter(credential=alice_credential).update(queued_at=queued_at)
+
+    refresh = alice_client.get(LIST_URL).json()["refresh"]
+
+    assert (refresh["state"], refresh["queued_at"], refresh["started_at"]) == ("queued", iso(queued_at), None)
+
+
+def test_a_lost_claim_is_not_reported_as_queued(alice_client, alice_credential, jobs, fetched_at, settings):
+    lost = fetched_at - timedelta(seconds=settings.LIST_REFRESH_QUEUED_SECONDS + 1)
+    JobListRefresh.objects.filter(credential=alice_credential).update(queued_at=lost)
+
+    refresh = alice_client.get(LIST_URL).json()["refresh"]
+
+    assert (refresh["state"], refresh["queued_at"]) == ("idle", None)
 
 
 @responses.activate

@@ -272,6 +272,7 @@ def json_failure(body: str) -> str | None:
 
 DETAIL_PANEL = html_part(r'<section class="error-panel".*?</section>')
 LIST_PANEL = html_part(r'<div class="error-panel".*?</div>')
+PROJECT_ROW_ERROR = html_part(r'<span class="error-text">.*?</td>')
 ERROR_MESSAGE = html_part(r'<li class="message message--error".*?</li>')
 
 
@@ -294,12 +295,12 @@ REFRESH_NOW = Page(
     "refresh-now",
     "project-refresh",
     "list",
-    ERROR_MESSAGE,
+    LIST_PANEL,  # the refresh is queued; its outcome shows in the list's refresh box, not in a message
     200,
     stored=lambda job_id: EARLIER_LIST,
     redirect="project-jobs",
-    keeps=("the refresh failed", "earlier-resnet", "earlier-bert"),
-    recovered=("fetched {jobs} jobs.",),
+    keeps=("The last refresh failed", "earlier-resnet", "earlier-bert"),
+    recovered=("{jobs} jobs in ModelArts",),
     fetches_list=True,
 )
 PAGES = [
@@ -336,7 +337,15 @@ PAGES = [
         fetches_list=True,
     ),
     REFRESH_NOW,
-    replace(REFRESH_NOW, name="refresh-all", url="refresh-all", redirect="home"),  # every project's, on the overview
+    replace(  # every project's, on the overview: its projects table says why a refresh failed
+        REFRESH_NOW,
+        name="refresh-all",
+        url="refresh-all",
+        redirect="home",
+        shows_error=PROJECT_ROW_ERROR,
+        keeps=("last refresh failed", "earlier-resnet", "earlier-bert"),
+        recovered=(),
+    ),
     Page(
         "test-connection",
         "credential-test",

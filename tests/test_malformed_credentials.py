@@ -158,7 +158,7 @@ def test_refresh_now(viewer, stored_malformed):
     response = viewer.post(f"{LIST}refresh/", follow=True)
 
     assert_explains_the_malformed_key(response, 502)  # back on the list page, which has no list to show
-    assert "the refresh failed" in unescape(response.content.decode())
+    assert "The last refresh failed" in unescape(response.content.decode())  # queued, run, shown on the list
 
 
 @malformed

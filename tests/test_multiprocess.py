@@ -1,9 +1,11 @@
-"""Nothing depends on per-process memory: with two gunicorn workers sharing a cache, IAM tokens, the detail
-cache and the list-refresh lock are shared. Both shared caches a deployment may use: Redis (skipped,
-visibly, without Redis on 127.0.0.1:6379), and the database cache of a single host on SQLite."""
+"""Nothing depends on per-process memory: with two gunicorn workers sharing a cache, IAM tokens and the detail
+cache are shared, and twelve viewers of a never-fetched list queue one refresh (the claim is in the database).
+Both shared caches a deployment may use: Redis (skipped, visibly, without Redis on 127.0.0.1:6379), and the
+database cache of a single host on SQLite."""
 
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -138,7 +140,12 @@ def burst(url: str, sessions: list[requests.Session], path: str) -> list[int]:
         return list(pool.map(lambda session: session.get(f"{url}{path}", timeout=30).status_code, sessions))
 
 
-def test_two_workers_share_tokens_detail_cache_and_refresh_lock(gunicorn, simulator):
+def queued_tasks(queue_file: Path) -> int:
+    with sqlite3.connect(queue_file) as queue:
+        return queue.execute("SELECT count(*) FROM task").fetchone()[0]
+
+
+def test_two_workers_share_tokens_detail_cache_and_refresh_claim(gunicorn, simulator, tmp_path):
     url, master = gunicorn
     simulator.latency_ms = 300  # every request of a burst arrives while the first upstream call is in flight
     sessions = [logged_in(url) for _ in range(12)]
@@ -152,4 +159,5 @@ def test_two_workers_share_tokens_detail_cache_and_refresh_lock(gunicorn, simula
     assert all(after[pid] > before[pid] for pid in before), "both workers served requests"
     assert simulator.calls["token"] == 1  # one IAM token, reused by both workers
     assert simulator.calls["detail"] == 1  # one upstream call for twelve viewers
-    assert simulator.calls["list"] == 1  # one refresh of the never-fetched list
+    assert simulator.calls["list"] == 0  # pages never fetch a list: they queue a refresh for the worker
+    assert queued_tasks(tmp_path / "tasks.sqlite3") == 1  # one refresh of the never-fetched list, for twelve

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from jobs import locks, refresh
+from jobs import locks, refresh, tasks
 from jobs.models import CachedJob, JobListRefresh
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_job, make_simulated_credential, store_list
@@ -176,3 +176,24 @@ def test_command_filters_and_fails_loudly(simulator, alice, bob):
 
     assert "FAILED after 1 call(s): APIGW.0301" in out.getvalue()
     assert "bob" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_command_enqueue_queues_without_fetching(simulator, alice, bob, monkeypatch):
+    """--enqueue returns at once: one line per credential, queued or already queued; no list call made here."""
+    make_simulated_credential(alice, simulator, name="alice demo")
+    busy = make_simulated_credential(bob, simulator, name="bob demo")
+    JobListRefresh.objects.create(credential=busy, queued_at=timezone.now())
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_list", lambda *args, **kwargs: queued.append(args))  # no consumer
+    out = io.StringIO()
+
+    call_command("refresh_job_lists", "--enqueue", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        f"alice / alice demo ({DEMO.project_id}): queued",
+        f"bob / bob demo ({DEMO.project_id}): already queued or running",
+    ]
+    assert len(queued) == 1
+    assert simulator.calls["list"] == 0

@@ -76,7 +76,7 @@ def test_refresh_now_fetches_again_once_the_cooldown_is_over(alice_client, simul
 
     response = alice_client.post(REFRESH, follow=True)
 
-    assert last_message(response) == "“alice's project”: fetched 60 jobs."
+    assert last_message(response) == "“alice's project”: refresh queued."
     assert simulator.calls["list"] == 2
 
 
@@ -102,7 +102,7 @@ def test_refresh_all_skips_only_the_lists_fetched_moments_ago(alice_client, alic
     assert simulator.calls["list"] == calls + 1  # the other project only
     assert [message.split(";")[0] for message in messages_of(response)] == [
         "“demo”: not refreshed again",
-        "“other”: fetched 7 jobs.",
+        "“other”: refresh queued.",
     ]
 
 

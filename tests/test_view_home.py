@@ -69,7 +69,8 @@ def test_refresh_all_refreshes_every_project(alice_client, simulated_credential,
     response = alice_client.post("/refresh/", {"next": "/?q=tb"}, follow=True)
 
     assert response.redirect_chain == [("/?q=tb", 302)]
-    assert "fetched 60 jobs" in response.content.decode()
+    assert "“alice&#x27;s project”: refresh queued." in response.content.decode()
+    assert simulated_credential.cached_jobs.count() == 60  # the queued task ran (immediate mode in tests)
     assert simulator.calls["list"] == 1
 
 
