@@ -40,7 +40,8 @@ class VisualizationJob:
     train_url: str
     resource_id: str
     remaining_duration_ms: int | None
-    schedule: dict[str, Any] | None = None  # auto-stop settings, e.g. {"type": "stop", "duration": 2, ...}
+    # Auto-stop settings as one object with ``time_unit``, e.g. {"type": "stop", "time_unit": "HOURS", "duration": 2}
+    schedule: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,21 @@ def parse_job(item: Any) -> VisualizationJob:
         train_url=_text(item, "train_url"),
         resource_id=_text(item, "resource_id"),
         remaining_duration_ms=_integer(item, "remaining_duration", required=False),
-        schedule=clean_json(item["schedule"]) if isinstance(item.get("schedule"), dict) else None,
+        schedule=_schedule(item.get("schedule")),
     )
+
+
+def _schedule(value: Any) -> dict[str, Any] | None:
+    """The reference calls ``schedule`` an object, its create sample sends a one-element array, and a list
+    sample shows it back with ``timeUnit``: every form becomes one object with ``time_unit``."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, dict):
+        return None
+    schedule: dict[str, Any] = clean_json(value)
+    if "timeUnit" in schedule and "time_unit" not in schedule:
+        schedule["time_unit"] = schedule.pop("timeUnit")
+    return schedule
 
 
 def _datetime_from_epoch_ms(item: dict[str, Any], field: str) -> datetime | None:
