@@ -138,6 +138,13 @@ FAILURES: dict[type[Exception], Failure] = {
         502,
         "invalid_request",
     ),
+    # A conflict with the job's state, not a bad request: the job's page shows the status that refused it.
+    errors.NotAllowedInStatus: Failure(
+        gettext_noop("The job's current status does not allow this operation."),
+        gettext_noop("Wait a few seconds, then reload the page."),
+        409,
+        "not_allowed_in_status",
+    ),
     # "not_found" whatever code ModelArts used, as for every other missing thing the API is asked for.
     errors.NotFound: Failure(
         gettext_noop("No visualization job with this id exists in this project."),
@@ -167,7 +174,6 @@ FAILURES: dict[type[Exception], Failure] = {
 # Advice for ModelArts codes that say more than their error class does.
 CODE_ADVICE: dict[str, str] = {
     "ModelArts.0102": gettext_noop("The workspace does not exist; check the project and workspace."),
-    "ModelArts.0105": gettext_noop("The job's current status does not allow this operation."),
     "ModelArts.0204": gettext_noop("The IAM token is not scoped to a project; check the project id."),
     "ModelArts.2785": gettext_noop(
         "ModelArts has not been authorized (no agency): an administrator must add one under "
