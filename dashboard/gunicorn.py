@@ -21,7 +21,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", DEFAULT_WEB_THREADS))
 # Longer than one ModelArts call with its retries. A gthread worker reports itself alive from its main loop
 # while its threads wait, so this only replaces a worker that stopped working altogether; a request that
-# waits on ModelArts ends by the client's timeouts, never by a killed worker.
+# waits on ModelArts ends by the ModelArts client's own timeouts, never by a killed worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

@@ -238,7 +238,7 @@ def _upstream_busy(credential: Credential, job_id: int, busy: upstream_limit.Ups
     if row is None:
         return _lookup_failed(busy)
     notice = {
-        "code": "upstream_busy",
+        "code": failures.explain(busy).api_code,
         "message": (
             "ModelArts was not asked: this server is already waiting on it for as many requests as it lets wait. "
             "These are the job's fields from the project's cached list, as fetched at fetched_at; ask again in "
