@@ -16,8 +16,9 @@ from accounts.crypto import SecretMissing, SecretUnreadable
 from modelarts import errors
 
 from .lookup_limit import LookupRateLimited
+from .upstream_limit import UpstreamBusy
 
-Explainable = errors.ModelArtsError | SecretUnreadable | LookupRateLimited
+Explainable = errors.ModelArtsError | SecretUnreadable | LookupRateLimited | UpstreamBusy
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,16 @@ FAILURES: dict[type[Exception], Failure] = {
     ),
     # Its advice depends on the wait, so pages say it in words of their own.
     LookupRateLimited: Failure(gettext_noop("Too many job lookups"), "", 429, "rate_limited"),
+    # 503 and not ModelArts' "busy": this server did not ask, as it already waits on ModelArts for as many
+    # requests as it lets wait (a job in the cached list is shown from there instead; see jobs/views.py).
+    UpstreamBusy: Failure(
+        gettext_noop("ModelArts is slow to answer, and the dashboard is already waiting on it for many requests."),
+        gettext_noop(
+            "So that the dashboard stays usable, it did not ask ModelArts this time. Try again in a few seconds."
+        ),
+        503,
+        "upstream_busy",
+    ),
 }
 
 # Advice for ModelArts codes that say more than their error class does.
