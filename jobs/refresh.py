@@ -35,10 +35,12 @@ PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 logger = logging.getLogger(__name__)
-# What a refresh writes when it ends: everything but the queue's claim (jobs.tasks), which a viewer may set
-# meanwhile and which the queued task clears.
+# What a refresh writes when it ends: everything but the queue's claim (jobs.tasks) and the time the list was
+# last viewed, which viewers may set meanwhile.
 OUTCOME_FIELDS = [
-    field.name for field in JobListRefresh._meta.concrete_fields if field.name not in ("id", "credential", "queued_at")
+    field.name
+    for field in JobListRefresh._meta.concrete_fields
+    if field.name not in ("id", "credential", "queued_at", "last_viewed_at")
 ]
 
 
@@ -89,15 +91,12 @@ def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
 
 
 def needs_refresh(state: JobListRefresh | None, now: datetime) -> bool:
-    """Whether a page view should queue a refresh: the list is stale, and did not fail moments ago (after a
-    failure, page views leave ModelArts alone for a while; "Refresh now" tries after the cooldown)."""
-    return is_stale(state, now) and not _recently_failed(state, now)
-
-
-def _recently_failed(state: JobListRefresh | None, now: datetime) -> bool:
-    if state is None or not state.last_error or state.last_error_at is None:
+    """Whether an automatic refresh (a page view's, the periodic task's) is due: the list is stale, and a list
+    that keeps failing has waited out its back-off (JobListRefresh.next_try; "Refresh now" does not wait)."""
+    if not is_stale(state, now):
         return False
-    return now - state.last_error_at < timedelta(seconds=settings.LIST_RETRY_AFTER_FAILURE)
+    next_try = state.next_try if state is not None else None
+    return next_try is None or now >= next_try
 
 
 def cooldown(state: JobListRefresh | None, now: datetime) -> Cooldown | None:
@@ -166,7 +165,8 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         state.upstream_calls = fetcher.calls
         _remember_page_size(state, fetcher, now)
         state.last_error = state.last_error_kind = state.last_error_code = ""
-        state.last_error_at = None
+        state.last_error_at = state.failing_since = None
+        state.consecutive_failures = 0
         state.save(update_fields=OUTCOME_FIELDS)
     if abs(len(jobs) - replaced) >= STATISTICS_CHANGE_ROWS:
         _update_planner_statistics()
@@ -199,7 +199,10 @@ def _update_planner_statistics() -> None:
 
 
 def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFetcher) -> None:
+    """Keeps the previous list, and counts the failure towards the back-off (JobListRefresh.next_try)."""
     state.finished_at = state.last_error_at = timezone.now()
+    state.consecutive_failures += 1
+    state.failing_since = state.failing_since or state.finished_at
     state.last_error = error.message
     state.last_error_kind = error.kind
     state.last_error_code = error.code[:100]
@@ -212,6 +215,8 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
             "last_error",
             "last_error_kind",
             "last_error_code",
+            "consecutive_failures",
+            "failing_since",
             "upstream_calls",
             "page_size",
             "page_size_fell_back_at",
