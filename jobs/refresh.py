@@ -22,7 +22,7 @@ from modelarts.client import ModelArtsClient, VisualizationJob
 from modelarts.errors import InvalidRequest, ModelArtsError
 
 from .clients import client_for
-from .failures import Explanation, explain
+from .failures import Explanation, RefreshTimeLimitExceeded, explain
 from .locks import cache_lock, wait_for_unlock
 from .models import CachedJob, JobListRefresh
 from .status import status_for
@@ -146,8 +146,8 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
     state.save(update_fields=["started_at", "pages_fetched", "pages_expected"])
     fetcher = _ListFetcher(credential, _page_size_for(state, state.started_at), _progress_recorder(state))
     try:
-        jobs = fetcher.fetch_all()
-    except (ModelArtsError, SecretUnreadable) as error:
+        jobs = fetcher.fetch_all(deadline=started + settings.LIST_REFRESH_TIME_LIMIT)
+    except (ModelArtsError, SecretUnreadable, RefreshTimeLimitExceeded) as error:
         explanation = explain(error)
         _record_failure(state, explanation, fetcher)
         return RefreshResult(fetched=True, upstream_calls=fetcher.calls, error=explanation)
@@ -255,13 +255,20 @@ class _ListFetcher:
         self.job_count_limit: int | None = None
         self.quotas: int | None = None
 
-    def fetch_all(self) -> dict[int, VisualizationJob]:
+    def fetch_all(self, deadline: float) -> dict[int, VisualizationJob]:
+        """Every page, unless time.monotonic() passes ``deadline`` (LIST_REFRESH_TIME_LIMIT): then it stops
+        between pages, as a refresh running past its lock's expiry could be joined by a second one."""
         client = client_for(self.credential)
         first = self._first_page(client)
         jobs = {job.job_id: job for job in first.jobs}
         pages = max(min(math.ceil(first.total / self.page_size), MAX_LIST_PAGES), 1)
         self.on_page(1, pages)
         for page in range(2, pages + 1):
+            if time.monotonic() >= deadline:
+                raise RefreshTimeLimitExceeded(
+                    f"Stopped after {page - 1} of {pages} pages: a refresh may take "
+                    f"{settings.LIST_REFRESH_TIME_LIMIT} s (LIST_REFRESH_TIME_LIMIT)."
+                )
             listing = self._page(client, page)
             jobs.update((job.job_id, job) for job in listing.jobs)
             self.on_page(page, pages)
