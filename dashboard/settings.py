@@ -60,6 +60,7 @@ LIST_REFRESH_TIME_LIMIT = env.int("LIST_REFRESH_TIME_LIMIT", default=100)
 if not 0 < LIST_REFRESH_TIME_LIMIT < LIST_REFRESH_LOCK_SECONDS:
     # A refresh still running when its lock expires could be joined by a second one fetching the same list.
     raise ImproperlyConfigured("LIST_REFRESH_TIME_LIMIT must be above 0 and below LIST_REFRESH_LOCK_SECONDS.")
+KEEP_FRESH_DAYS = env.int("KEEP_FRESH_DAYS", default=7)
 REFRESH_COOLDOWN_SECONDS = env.int("REFRESH_COOLDOWN_SECONDS", default=30)
 LIST_REFRESH_QUEUED_SECONDS = env.int("LIST_REFRESH_QUEUED_SECONDS", default=900)
 LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)

@@ -32,6 +32,7 @@ FALLBACK_PAGE_SIZE = 100  # what older API versions accept
 PAGE_SIZE_RETRY_AFTER = timedelta(days=1)  # how long a credential keeps the smaller page once refused
 # ModelArts names the parameter it refuses ("Parameter per_page should be an integer [1,100], not '1000'").
 PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
+VIEW_RECORD_INTERVAL = timedelta(minutes=10)  # how precisely a list's last view is known (KEEP_FRESH_DAYS)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 logger = logging.getLogger(__name__)
@@ -84,6 +85,18 @@ def list_state(credential: Credential) -> JobListRefresh | None:
 def list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | None]:
     """Each credential's list state as stored, one query for all."""
     return {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
+
+
+def record_views(states: dict[int, JobListRefresh | None], now: datetime) -> None:
+    """Records that the lists were viewed, for the periodic task (jobs.tasks.lists_to_keep_fresh): only those
+    last recorded VIEW_RECORD_INTERVAL ago or more, in one UPDATE, so most views write nothing."""
+    due = [
+        credential_id
+        for credential_id, state in states.items()
+        if state is not None and (state.last_viewed_at is None or now - state.last_viewed_at >= VIEW_RECORD_INTERVAL)
+    ]
+    if due:
+        JobListRefresh.objects.filter(credential_id__in=due).update(last_viewed_at=now)
 
 
 def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
