@@ -26,7 +26,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from accounts.models import Credential
 
-from . import refresh
+from . import heartbeat, refresh
 from .models import JobListRefresh
 
 KEEP_FRESH_PERIOD = timedelta(minutes=5)  # keep_lists_fresh's crontab below says the same
@@ -118,6 +118,7 @@ def refresh_list(credential_id: int, queued_at: datetime, *, force: bool) -> Non
     it was queued has nothing left to refresh.
     """
     try:
+        heartbeat.record()
         credential = Credential.objects.filter(pk=credential_id, list_refresh__queued_at=queued_at).first()
         if credential is not None:
             refresh.refresh_job_list(credential, force=force, wait=False)
@@ -128,4 +129,12 @@ def refresh_list(credential_id: int, queued_at: datetime, *, force: bool) -> Non
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("keep-lists-fresh")  # a run outlasting its period (a slow database) is not joined by the next
 def keep_lists_fresh() -> None:
+    heartbeat.record()
     queue_lists_to_keep_fresh()
+
+
+@db_periodic_task(crontab(minute="*"))
+def worker_heartbeat() -> None:
+    """Says every minute that a consumer runs, for the pages' notice when none does (jobs.heartbeat)."""
+    heartbeat.record()
+    heartbeat.prune()
