@@ -67,8 +67,13 @@ if WEB_THREADS < 2 or not 1 <= UPSTREAM_CONCURRENCY < WEB_THREADS:
 
 # Cached job lists and job details.
 LIST_TTL = env.int("LIST_TTL", default=300)
-LIST_RETRY_AFTER_FAILURE = env.int("LIST_RETRY_AFTER_FAILURE", default=30)
+LIST_BACKOFF_MAX_SECONDS = env.int("LIST_BACKOFF_MAX_SECONDS", default=3600)
 LIST_REFRESH_LOCK_SECONDS = env.int("LIST_REFRESH_LOCK_SECONDS", default=120)
+LIST_REFRESH_TIME_LIMIT = env.int("LIST_REFRESH_TIME_LIMIT", default=100)
+if not 0 < LIST_REFRESH_TIME_LIMIT < LIST_REFRESH_LOCK_SECONDS:
+    # A refresh still running when its lock expires could be joined by a second one fetching the same list.
+    raise ImproperlyConfigured("LIST_REFRESH_TIME_LIMIT must be above 0 and below LIST_REFRESH_LOCK_SECONDS.")
+KEEP_FRESH_DAYS = env.int("KEEP_FRESH_DAYS", default=7)
 REFRESH_COOLDOWN_SECONDS = env.int("REFRESH_COOLDOWN_SECONDS", default=30)
 LIST_REFRESH_QUEUED_SECONDS = env.int("LIST_REFRESH_QUEUED_SECONDS", default=900)
 LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
@@ -139,6 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobs.context_processors.background_worker",
             ],
         },
     },

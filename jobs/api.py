@@ -146,7 +146,8 @@ def _refresh(state: JobListRefresh | None) -> dict:
     """What the background worker does with the list, so a script can wait for a refresh to end.
 
     ``queued_at`` only while a refresh is queued or running: a claim left by a lost task means nothing.
-    ``started_at`` and ``progress`` are those of the refresh running, or else of the last one.
+    ``started_at`` and ``progress`` are those of the refresh running, or else of the last one. A failing
+    list says since when, how many times in a row, and when it is tried again automatically (the back-off).
     """
     activity = state.activity if state else "idle"
     return {
@@ -158,6 +159,9 @@ def _refresh(state: JobListRefresh | None) -> dict:
             "pages_expected": state.pages_expected if state else None,
         },
         "last_error": _last_error(state),
+        "consecutive_failures": state.consecutive_failures if state else 0,
+        "failing_since": _iso(state.failing_since if state else None),
+        "next_try": _iso(state.next_try if state else None),
     }
 
 

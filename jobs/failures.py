@@ -18,7 +18,15 @@ from modelarts import errors
 from .lookup_limit import LookupRateLimited
 from .upstream_limit import UpstreamBusy
 
-Explainable = errors.ModelArtsError | SecretUnreadable | LookupRateLimited | UpstreamBusy
+
+class RefreshTimeLimitExceeded(Exception):
+    """A list refresh still paging after LIST_REFRESH_TIME_LIMIT: it stops, so it never outlives its lock.
+
+    The dashboard's own limit rather than ModelArts' failure, so it is defined here, beside how it is told.
+    """
+
+
+Explainable = errors.ModelArtsError | SecretUnreadable | LookupRateLimited | UpstreamBusy | RefreshTimeLimitExceeded
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,17 @@ FAILURES: dict[type[Exception], Failure] = {
     ),
     SecretUnreadable: Failure(
         gettext_noop("The stored secret cannot be read."), _ENTER_SECRET_AGAIN, 503, "secret_unreadable"
+    ),
+    # 504 like a ModelArts timeout: the list may well come through next time, or once ModelArts is faster.
+    RefreshTimeLimitExceeded: Failure(
+        gettext_noop("Fetching the whole list took longer than the dashboard allows."),
+        gettext_noop(
+            "The list is fetched again later. If it keeps happening, ModelArts is slow or the list is very "
+            "long: the people who run the dashboard can raise LIST_REFRESH_TIME_LIMIT (and "
+            "LIST_REFRESH_LOCK_SECONDS above it)."
+        ),
+        504,
+        "refresh_time_limit",
     ),
     # Its advice depends on the wait, so pages say it in words of their own.
     LookupRateLimited: Failure(gettext_noop("Too many job lookups"), "", 429, "rate_limited"),

@@ -345,13 +345,25 @@ SCHEMA = {
                     "What the background worker does with the list: a stale or never-fetched list is served as "
                     "stored while a refresh is queued, and the next answers show its progress."
                 ),
-                "required": ["state", "queued_at", "started_at", "progress", "last_error"],
+                "required": [
+                    "state",
+                    "queued_at",
+                    "started_at",
+                    "progress",
+                    "last_error",
+                    "consecutive_failures",
+                    "failing_since",
+                    "next_try",
+                ],
                 "properties": {
                     "state": {"type": "string", "enum": ["idle", "queued", "running"]},
                     "queued_at": {
                         "type": ["string", "null"],
                         "format": "date-time",
-                        "description": "When the refresh queued or running was queued (UTC); null when idle.",
+                        "description": (
+                            "When the refresh queued or running was queued, or is due if the periodic refresh "
+                            "scheduled it for later (UTC); null when idle."
+                        ),
                     },
                     "started_at": {
                         "type": ["string", "null"],
@@ -367,6 +379,25 @@ SCHEMA = {
                         },
                     },
                     "last_error": {"oneOf": [_ref("schemas", "RefreshError"), {"type": "null"}]},
+                    "consecutive_failures": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Refreshes failed in a row; 0 when the last one succeeded.",
+                    },
+                    "failing_since": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": "When the first of those failures happened (UTC); null when not failing.",
+                    },
+                    "next_try": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": (
+                            "A failing list is refreshed automatically again only from this time on (UTC): "
+                            "LIST_TTL doubled after each failure in a row, at most an hour by default. "
+                            "Null when not failing."
+                        ),
+                    },
                 },
             },
             "RefreshError": {
