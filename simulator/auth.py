@@ -86,8 +86,11 @@ class TokenStore:
             self._tokens.clear()
 
 
-def authenticate(request: Request, tenants: Iterable[Tenant], tokens: TokenStore, now: float) -> str | Reply:
-    """The project id the request's credential is scoped to, or the gateway's refusal."""
+def authenticate(
+    request: Request, tenants: Iterable[Tenant], tokens: TokenStore, now: float
+) -> tuple[str, ...] | Reply:
+    """The project ids the request's credential reaches (a token: its one project; an AK/SK: every project
+    of its account), or the gateway's refusal."""
     token = request.headers.get("x-auth-token")
     if token is not None:
         return _check_token(request, tokens.get(token), now)
@@ -100,15 +103,17 @@ def authenticate(request: Request, tenants: Iterable[Tenant], tokens: TokenStore
     return _check_signature(request, fields, tenants, now)
 
 
-def _check_token(request: Request, issued: IssuedToken | None, now: float) -> str | Reply:
+def _check_token(request: Request, issued: IssuedToken | None, now: float) -> tuple[str, ...] | Reply:
     if issued is None:
         return _refused(request, "decrypt token fail")
     if now >= issued.expires_at:
         return _refused(request, "token expires")
-    return issued.project_id
+    return (issued.project_id,)
 
 
-def _check_signature(request: Request, fields: Authorization, tenants: Iterable[Tenant], now: float) -> str | Reply:
+def _check_signature(
+    request: Request, fields: Authorization, tenants: Iterable[Tenant], now: float
+) -> tuple[str, ...] | Reply:
     refusal = _check_signed_headers(request, fields.signed_headers) or _check_date(request, now)
     if refusal is not None:
         return refusal
@@ -121,7 +126,7 @@ def _check_signature(request: Request, fields: Authorization, tenants: Iterable[
     expected = expected_signature(tenant.secret_key, request.headers[DATE_HEADER], canonical)
     if not hmac.compare_digest(expected.encode(), fields.signature.encode("utf-8", "surrogateescape")):
         return _refused(request, "verify aksk signature fail")
-    return tenant.project_id
+    return tenant.project_ids
 
 
 def _check_signed_headers(request: Request, signed_headers: tuple[str, ...]) -> Reply | None:
@@ -166,7 +171,7 @@ def issue_token(
     )
     if tenant is None or not hmac.compare_digest(tenant.password.encode(), password.encode()):
         return iam_error(401, "The username or password is wrong.", "Unauthorized")
-    if project_id != tenant.project_id:
+    if project_id not in tenant.project_ids:
         return iam_error(401, "The request you have made requires authentication.", "Unauthorized")
     token, issued = tokens.issue(tenant, project_id, now, ttl_seconds)
     return json_reply(201, _token_body(issued), headers=(("X-Subject-Token", token),))

@@ -11,7 +11,8 @@ Bodies are JSON; a bad request is a 400 ``{"error": "..."}``.
 - ``PUT /_simulator/projects/<project_id>/job-count`` ``{"count": N}``
 - ``POST /_simulator/tokens/expire``
 - ``GET /_simulator/calls`` (answers ``{"token": n, "list": n, "detail": n}``)
-- ``PUT /_simulator/settings`` with any of ``SETTINGS`` (answers all settings)
+- ``PUT /_simulator/settings`` with any of ``SETTINGS`` (answers all settings); ``latency_ms`` delays every
+  API call, ``token_latency_ms``, ``list_latency_ms`` and ``detail_latency_ms`` add to it on their route
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from simulator.wire import Reply, Request, json_reply
 if TYPE_CHECKING:
     from simulator.server import Simulator
 
-SETTINGS = ("latency_ms", "max_per_page", "token_ttl_seconds", "clock_offset_seconds")
+SETTINGS = (
+    "latency_ms",
+    "token_latency_ms",
+    "list_latency_ms",
+    "detail_latency_ms",
+    "max_per_page",
+    "token_ttl_seconds",
+    "clock_offset_seconds",
+)
 
 _JOB = re.compile(r"/_simulator/projects/(?P<project_id>[^/]+)/jobs/(?P<job_id>\d+)")
 _JOB_COUNT = re.compile(r"/_simulator/projects/(?P<project_id>[^/]+)/job-count")

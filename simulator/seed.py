@@ -52,7 +52,11 @@ AUTOSTOP_HOURS = (2, 4, 8, 24, 48)  # running jobs started at most two days befo
 
 @dataclass(frozen=True)
 class Tenant:
-    """One account: IAM password login, an AK/SK pair, and one project in one region."""
+    """One account: IAM password login, an AK/SK pair, and its projects in one region.
+
+    As on Huawei Cloud, the account's AK/SK reaches every one of its projects; an IAM token is scoped to
+    the one project it was asked for. ``project_id`` is the first project, the only one of most tenants.
+    """
 
     name: str
     domain_name: str
@@ -62,6 +66,11 @@ class Tenant:
     secret_key: str
     project_id: str
     region: str
+    more_project_ids: tuple[str, ...] = ()
+
+    @property
+    def project_ids(self) -> tuple[str, ...]:
+        return (self.project_id, *self.more_project_ids)
 
     @property
     def domain_id(self) -> str:
@@ -98,6 +107,27 @@ OTHER = Tenant(
     region=REGION,
 )
 TENANTS = (DEMO, OTHER)
+ACCOUNT_PROJECT_PREFIX = "acc0"
+
+
+def account(projects: int) -> Tenant:
+    """An account with ``projects`` projects, all reached by one AK/SK (a user who watches many projects);
+    project ``n`` (from 0) has the id ``acc0`` followed by ``n`` in 28 hex digits."""
+    if projects < 1:
+        raise ValueError("an account has at least one project")
+    project_ids = tuple(f"{ACCOUNT_PROJECT_PREFIX}{index:028x}" for index in range(projects))
+    return Tenant(
+        name="account",
+        domain_name="multi-project-account",
+        user_name="multi-project-user",
+        password="Account-Passw0rd!",
+        access_key="ACCOUNTAK0SIMULATOR3",
+        secret_key="AccountSecretKey0ForTheModelArtsSimulatr",
+        project_id=project_ids[0],
+        region=REGION,
+        more_project_ids=project_ids[1:],
+    )
+
 
 # One curated job per status, ids spaced 211 apart from 10007 so they interleave with generated ones.
 DEMO_STATUS_JOB_IDS = {status: 10_007 + 211 * index for index, status in enumerate((*KNOWN_STATUSES, UNKNOWN_STATUS))}

@@ -1,9 +1,10 @@
 """The simulator: IAM and ModelArts (behind its API gateway) on one HTTP port, with controllable faults.
 
 A call goes through the stages the real one would: the gateway routes it (unknown path or method: 404
-APIGW.0101), the added latency and the before-authentication faults apply, the gateway checks the
-credential (see ``simulator.auth``) and that the project in the URL is the credential's (else 403
-ModelArts.0210), then the after-authentication faults apply, and finally ModelArts answers
+APIGW.0101), the added latency (``latency_ms`` on every call, plus the route's own ``token_latency_ms``,
+``list_latency_ms`` or ``detail_latency_ms``) and the before-authentication faults apply, the gateway checks
+the credential (see ``simulator.auth``) and that the project in the URL is one the credential reaches (else
+403 ModelArts.0210), then the after-authentication faults apply, and finally ModelArts answers
 (``simulator.api``). Every call that was routed is counted in ``calls``, refused or not.
 
 All state sits behind one lock and job objects are replaced rather than changed, so readers work on
@@ -29,7 +30,7 @@ from urllib.parse import unquote
 from simulator import api, control
 from simulator.auth import TokenStore, authenticate, issue_token
 from simulator.faults import AFTER_AUTH, BEFORE_AUTH, Fault, FaultRules
-from simulator.seed import TENANTS, Job, generate_jobs, new_job_fields
+from simulator.seed import TENANTS, Job, Tenant, account, generate_jobs, new_job_fields
 from simulator.wire import Reply, Request, gateway_error, modelarts_error
 
 TOKEN_PATH = "/v3/auth/tokens"
@@ -46,6 +47,9 @@ class Simulator:
     # Settings: given at creation, restored by reset(), changed by tests and the control API.
     max_per_page: int
     latency_ms: float
+    token_latency_ms: float
+    list_latency_ms: float
+    detail_latency_ms: float
     token_ttl_seconds: float
     clock_offset_seconds: float
 
@@ -57,16 +61,25 @@ class Simulator:
         jobs_per_project: int = 60,
         max_per_page: int = 1000,
         latency_ms: float = 0,
+        token_latency_ms: float = 0,
+        list_latency_ms: float = 0,
+        detail_latency_ms: float = 0,
         token_ttl_seconds: float = 86400,
         clock_offset_seconds: float = 0,
         faults: Iterable[Fault] = (),
+        projects: int = 0,
         verbose: bool = False,
     ) -> None:
+        """``projects``: also serve ``seed.account(projects)``, one AK/SK reaching that many projects."""
         self.seed = seed
         self.jobs_per_project = jobs_per_project
+        self.tenants: tuple[Tenant, ...] = (*TENANTS, account(projects)) if projects else TENANTS
         self._initial_settings = {
             "max_per_page": max_per_page,
             "latency_ms": latency_ms,
+            "token_latency_ms": token_latency_ms,
+            "list_latency_ms": list_latency_ms,
+            "detail_latency_ms": detail_latency_ms,
             "token_ttl_seconds": token_ttl_seconds,
             "clock_offset_seconds": clock_offset_seconds,
         }
@@ -108,8 +121,9 @@ class Simulator:
     def reset(self) -> None:
         """Back to the seeded state: jobs, faults, tokens, call counts and the settings given at creation."""
         projects = {
-            tenant.project_id: generate_jobs(self.seed, tenant.project_id, self.jobs_per_project, tenant.region)
-            for tenant in TENANTS
+            project_id: generate_jobs(self.seed, project_id, self.jobs_per_project, tenant.region)
+            for tenant in self.tenants
+            for project_id in tenant.project_ids
         }
         with self._lock:
             for name, value in self._initial_settings.items():
@@ -153,7 +167,7 @@ class Simulator:
         """Regenerate the project's jobs from the seed, ``count`` of them."""
         if not isinstance(count, int) or count < 0:
             raise ValueError("count must be a non-negative integer")
-        tenant = next((tenant for tenant in TENANTS if tenant.project_id == project_id), None)
+        tenant = next((tenant for tenant in self.tenants if project_id in tenant.project_ids), None)
         if tenant is None:
             raise KeyError(project_id)
         jobs = generate_jobs(self.seed, project_id, count, tenant.region)
@@ -193,19 +207,20 @@ class Simulator:
     def _call(self, route: str, request: Request, project_id: str = "", job_id: str | None = None) -> Reply:
         with self._lock:
             self.calls[route] += 1
-        if self.latency_ms:
-            time.sleep(self.latency_ms / 1000)
+        delay_ms = self.latency_ms + getattr(self, f"{route}_latency_ms")
+        if delay_ms:
+            time.sleep(delay_ms / 1000)
         reply = self._fault(BEFORE_AUTH, route, job_id, request)
         if reply is not None:
             return reply
         if route == "token":
             return self._fault(AFTER_AUTH, route, job_id, request) or issue_token(
-                request, TENANTS, self._tokens, self.now(), self.token_ttl_seconds
+                request, self.tenants, self._tokens, self.now(), self.token_ttl_seconds
             )
-        scope = authenticate(request, TENANTS, self._tokens, self.now())
+        scope = authenticate(request, self.tenants, self._tokens, self.now())
         if isinstance(scope, Reply):
             return scope
-        if scope != project_id:
+        if project_id not in scope:
             return modelarts_error(
                 403, "ModelArts.0210", f"The project id {project_id} in the URL does not match the credential."
             )

@@ -477,6 +477,27 @@ def test_slow_fault_and_latency_delay_then_answer(simulator):
     assert time.monotonic() - started >= 0.1
 
 
+def test_route_latency_delays_its_route_on_top_of_the_common_latency(simulator):
+    simulator.list_latency_ms = 300
+    started = time.monotonic()
+    assert detail(simulator, seed.DEMO_RUNNING_JOB_ID).status_code == 200
+    assert time.monotonic() - started < 0.3
+    started = time.monotonic()
+    assert get(simulator, jobs_path()).status_code == 200
+    assert time.monotonic() - started >= 0.3
+    simulator.list_latency_ms, simulator.latency_ms, simulator.detail_latency_ms = 0, 100, 150
+    started = time.monotonic()
+    assert detail(simulator, seed.DEMO_RUNNING_JOB_ID).status_code == 200
+    assert time.monotonic() - started >= 0.25
+
+
+def test_route_latency_applies_to_token_calls_too(simulator):
+    simulator.token_latency_ms = 200
+    started = time.monotonic()
+    assert issue_token(simulator).status_code == 201
+    assert time.monotonic() - started >= 0.2
+
+
 def test_malformed_json_fault(simulator):
     simulator.add_fault("malformed_json")
     response = get(simulator, jobs_path())
@@ -713,8 +734,12 @@ def test_http_control_endpoints(simulator):
 
     assert control(simulator, "GET", "calls").json() == {"detail": 1, "list": 6, "token": 1}
 
+    settings = control(simulator, "PUT", "settings", {"list_latency_ms": 1000, "detail_latency_ms": 9000}).json()
+    assert (settings["list_latency_ms"], settings["detail_latency_ms"], settings["token_latency_ms"]) == (1000, 9000, 0)
+
     assert control(simulator, "POST", "reset").status_code == 200
     assert simulator.max_per_page == 1000
+    assert simulator.list_latency_ms == simulator.detail_latency_ms == 0
     assert list_jobs(simulator, per_page=101)["job_total_count"] == 60
     assert control(simulator, "GET", "calls").json() == {"detail": 0, "list": 1, "token": 0}
 
@@ -816,6 +841,8 @@ def test_fault_arguments():
         parse_job_fault("http_500")
     args = build_parser().parse_args(["--port", "0", "--fault", "http_503", "--fault-job", "10101=reset"])
     assert [fault.kind for fault in args.fault + args.fault_job] == ["http_503", "reset"]
+    args = build_parser().parse_args(["--list-latency-ms", "1000", "--detail-latency-ms", "9000", "--projects", "20"])
+    assert (args.list_latency_ms, args.detail_latency_ms, args.token_latency_ms, args.projects) == (1000, 9000, 0, 20)
 
 
 def test_command_line_serves_until_ctrl_c():

@@ -50,7 +50,7 @@ def received(vector, raw_query=None):
 
 
 def verdict(vector, request):
-    """The tenant's project id if the simulator accepts the request at the vector's time, else its refusal."""
+    """The tenant's project ids if the simulator accepts the request at the vector's time, else its refusal."""
     return authenticate(request, [tenant_of(vector)], TokenStore(), vector.signed_at.timestamp())
 
 
@@ -72,7 +72,7 @@ def canonical_of(request):
 
 @pytest.mark.parametrize("vector", VECTORS, ids=vector_id)
 def test_vector_is_accepted(vector):
-    assert verdict(vector, received(vector)) == DEMO.project_id
+    assert verdict(vector, received(vector)) == DEMO.project_ids
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=vector_id)
@@ -110,7 +110,7 @@ def test_other_spellings_of_the_same_query_are_accepted(spelling):
     vector = next(vector for vector in VECTORS if vector.name.startswith("search with spaces"))
     raw_query = spelling(vector.query)
 
-    assert verdict(vector, received(vector, raw_query)) == DEMO.project_id
+    assert verdict(vector, received(vector, raw_query)) == DEMO.project_ids
 
 
 def test_signed_header_values_are_trimmed_and_unsigned_headers_ignored():
@@ -118,7 +118,7 @@ def test_signed_header_values_are_trimmed_and_unsigned_headers_ignored():
     request = received(vector)
     headers = {**request.headers, "content-type": "  application/json\t", "user-agent": "not signed"}
 
-    assert verdict(vector, dataclasses.replace(request, headers=headers)) == DEMO.project_id
+    assert verdict(vector, dataclasses.replace(request, headers=headers)) == DEMO.project_ids
 
 
 # Any changed byte is refused
