@@ -21,6 +21,9 @@ jobs), so that tests and demos elsewhere can name them:
 Generated (non-curated) jobs add variety: about one in twenty is serialized with numbers as strings, some
 carry ``remaining_duration`` (an integer while auto-stop is armed, else ``null``), some use the bare
 ``/bucket/path/`` form of ``train_url`` seen in the official samples instead of ``obs://bucket/path/``.
+
+Seeded jobs are a still picture: their statuses and durations never change by themselves. Only what a write
+sets in motion moves (see ``simulator.lifecycle``), which is why ``Job`` can carry planned ``steps``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import demo
@@ -146,12 +149,27 @@ UNSAFE_SERVICE_URL = "javascript:alert(1)"
 LONG_DESCRIPTION = ("A description at the documented limit of 256 characters. " * 5)[:256]
 
 
+@dataclass(frozen=True)
+class Step:
+    """A change a write planned for a job: at ``at`` (the simulator's clock, in seconds) its fields take these
+    values, or it is gone if ``removes``."""
+
+    at: float
+    fields: dict[str, Any] = field(default_factory=dict)
+    removes: bool = False
+
+
 @dataclass
 class Job:
-    """One job's fields as the API names them, and whether its numbers go out as strings."""
+    """One job's fields as the API names them, whether its numbers go out as strings, and, for a job a write set
+    in motion, the changes still ahead of it and since when it has been running (its duration counts from then).
+    """
 
     fields: dict[str, Any]
     numbers_as_strings: bool = False
+    steps: tuple[Step, ...] = ()
+    running_since: float | None = None
+    job_type: str = "tensorboard"  # the tool its service_url leads to once running
 
     @property
     def job_id(self) -> int:
@@ -289,9 +307,7 @@ def _base_fields(
     run_path = f"{bucket}/{model}/run-{rng.randint(1, 9999):04d}/logs/"
     train_url = f"/{run_path}" if rng.random() < 0.15 else f"obs://{run_path}"
     tool = rng.choice(("tensorboard", "mindinsight"))
-    service_url = ""
-    if status in RUNNING_STATUSES:
-        service_url = f"https://modelarts-visual.{region}.example.com/modelarts2/{tool}/{project_id}/{job_id}/"
+    service_url = visualization_url(region, tool, project_id, job_id) if status in RUNNING_STATUSES else ""
     return {
         "job_id": job_id,
         "job_name": "",
@@ -303,6 +319,11 @@ def _base_fields(
         "train_url": train_url,
         "resource_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
     }
+
+
+def visualization_url(region: str, tool: str, project_id: str, job_id: int) -> str:
+    """Where a running job's TensorBoard or MindInsight is served."""
+    return f"https://modelarts-visual.{region}.example.com/modelarts2/{tool}/{project_id}/{job_id}/"
 
 
 def _arm_autostop(fields: dict[str, Any]) -> None:
