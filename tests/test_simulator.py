@@ -235,8 +235,8 @@ def test_workspace(simulator):
 # Gateway refusals
 
 
-def test_no_credential_is_refused(simulator):
-    assert "Authorization" in assert_modelarts_error(get(simulator, jobs_path(), auth=None), 401, "ModelArts.0205")
+def test_no_credential_is_refused_by_the_gateway(simulator):
+    assert_gateway_error(get(simulator, jobs_path(), auth=None), 401, "APIGW.0301", "x-auth-token not found")
 
 
 @pytest.mark.parametrize("header", ["Bearer abc", "SDK-HMAC-SHA256 Access=AK", "SDK-HMAC-SHA256 nonsense"])
