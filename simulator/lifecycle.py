@@ -13,8 +13,10 @@ Nothing runs in the background, so the same clock readings give the same answers
 - auto-stop: a job that a write started, with a ``schedule`` of N hours, is stopped as above once it has
   run N hours; ``duration`` and ``remaining_duration`` count as it runs.
 
-The statuses are those of ModelArts' status table (``status-codes.csv`` in the service's reference); which
-ones a stop, a restart or a delete accepts is what the reference's samples and the console show.
+The codes are those of ModelArts' published status table, written out here because the simulator imports
+nothing of the dashboard (whose copy is ``jobs/status.py``). Which statuses a stop, a restart or a delete
+accepts is what the reference's samples and the console show: a restart only from a finished job (10-13),
+a stop only before the job has finished, a delete at any time but while the job is being canceled.
 """
 
 from __future__ import annotations
