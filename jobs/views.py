@@ -158,8 +158,9 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
 
 
 def _controls(request: AuthenticatedHttpRequest, job: VisualizationJob) -> list[dict]:
-    """The actions the page offers for the job as ModelArts just reported it, each with its confirmation (the
-    dialog's; the same as its page's). None on a page showing stored data: it may no longer be true."""
+    """The actions the page offers for the job as ModelArts just reported it, each with its confirmation (what
+    its dialog says, as its page does). Only for a fresh answer: a page showing stored data (ModelArts failed,
+    or was not asked) offers none, since the status it shows may no longer be true."""
     return [
         _confirmation(operation, job.job_name or str(job.job_id), job)
         for operation in actions.offered(request.user, job.status)
@@ -169,6 +170,8 @@ def _controls(request: AuthenticatedHttpRequest, job: VisualizationJob) -> list[
 def _confirmation(
     operation: actions.Operation, name: str, job: VisualizationJob | None, form: DescriptionForm | None = None
 ) -> dict:
+    """What asks for the action: its question naming the job, and for "edit" the form (the job's description
+    in it, or the one sent back with errors)."""
     if operation.name == "edit" and form is None:
         form = DescriptionForm(initial={"job_desc": job.job_desc if job else ""})
     return {"operation": operation, "question": str(operation.question) % {"name": name}, "form": form}
