@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import HUEY, db_task
 
 from accounts.models import Credential
 
@@ -78,3 +78,18 @@ def refresh_list(credential_id: int, queued_at: datetime, *, force: bool) -> Non
             refresh.refresh_job_list(credential, force=force, wait=False)
     finally:
         JobListRefresh.objects.filter(credential_id=credential_id, queued_at=queued_at).update(queued_at=None)
+
+
+def create_queue_tables(**kwargs: object) -> None:
+    """After ``migrate`` (its post_migrate signal): the queue's tables, where it keeps them in SQL (PostgreSQL, the
+    SQLite file). A queue in Redis, or in memory as under the tests, has none.
+
+    The settings build the queue with create_tables=False, because huey would otherwise run its DDL whenever
+    it is imported, in every web process and command, and against the settings' database even under the
+    tests (pytest-django's test database has another name). ``migrate`` runs on every deployment before the
+    web processes and consumers start (``make run``, ``make serve``, the systemd unit, the Procfile's
+    release), and huey's statements are "create ... if not exists", so running them again costs nothing.
+    """
+    initialize_schema = getattr(HUEY.storage, "initialize_schema", None)
+    if initialize_schema is not None:
+        initialize_schema()
