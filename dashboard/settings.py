@@ -198,7 +198,9 @@ HUEY = {
     **_queue_storage,
     "immediate": False,  # huey's default follows DEBUG, which would run refreshes inside page requests again
     "results": False,  # nobody reads a task's return value: its outcome is stored in JobListRefresh
-    "consumer": {"workers": env.int("TASK_QUEUE_WORKERS", default=2), "worker_type": "thread"},
+    # max_delay: an idle consumer of the SQLite file looks for work at least every second, not every 10 s (huey's
+    # default), so a queued first fetch starts at once; Redis and PostgreSQL wake a waiting consumer themselves.
+    "consumer": {"workers": env.int("TASK_QUEUE_WORKERS", default=2), "worker_type": "thread", "max_delay": 1},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -62,7 +62,7 @@ def consumer(environment: dict, log: Path) -> Iterator[None]:
     """``manage.py run_huey`` as a deployment runs it, one worker thread; stopped as systemd stops it (SIGINT)."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_huey", "--workers", "1", "--no-periodic", "--max-delay", "0.5"],
+            [sys.executable, "manage.py", "run_huey", "--workers", "1", "--no-periodic"],
             cwd=ROOT,
             env=environment,
             stdout=output,
