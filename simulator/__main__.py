@@ -56,8 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=60, help="jobs per project")
     parser.add_argument("--max-per-page", type=int, default=1000, help="100 imitates the older API")
     parser.add_argument("--latency-ms", type=float, default=0, help="added to every API call")
+    for route in ("token", "list", "detail"):
+        parser.add_argument(f"--{route}-latency-ms", type=float, default=0, help=f"added to every {route} call too")
+    parser.add_argument(
+        "--projects",
+        type=int,
+        default=0,
+        help="also serve an account whose one AK/SK reaches this many projects (printed at start)",
+    )
     parser.add_argument("--token-ttl", type=float, default=86400, help="IAM token lifetime in seconds")
     parser.add_argument("--clock-offset", type=float, default=0, help="seconds added to the simulator's clock")
+    parser.add_argument(
+        "--pace", type=float, default=2, help="seconds a job stays in each intermediate status after a write"
+    )
+    parser.add_argument("--running-quota", type=int, default=50, help="jobs that may be active at once")
     parser.add_argument(
         "--fault",
         action="append",
@@ -81,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.projects < 0:
+        parser.error("--projects must be 0 or more")
+    if args.pace < 0 or args.running_quota < 0:
+        parser.error("--pace and --running-quota must be 0 or more")
     try:
         sim = Simulator(
             host=args.host,
@@ -89,9 +105,15 @@ def main(argv: list[str] | None = None) -> None:
             jobs_per_project=args.jobs,
             max_per_page=args.max_per_page,
             latency_ms=args.latency_ms,
+            token_latency_ms=args.token_latency_ms,
+            list_latency_ms=args.list_latency_ms,
+            detail_latency_ms=args.detail_latency_ms,
             token_ttl_seconds=args.token_ttl,
             clock_offset_seconds=args.clock_offset,
+            pace_seconds=args.pace,
+            running_quota=args.running_quota,
             faults=[*args.fault, *args.fault_job],
+            projects=args.projects,
             verbose=args.verbose,
         )
     except OSError as error:  # typically: the port is taken, perhaps by a simulator still running
@@ -100,6 +122,9 @@ def main(argv: list[str] | None = None) -> None:
     # still stop the simulator rather than leave it holding the port.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"ModelArts simulator on {sim.url} (demo project {DEMO.project_id})", flush=True)
+    if args.projects:
+        multi = sim.tenants[-1]
+        print(f"Account {multi.access_key}: projects {multi.project_id} to {multi.project_ids[-1]}", flush=True)
     try:
         sim.serve_forever()
     except KeyboardInterrupt:
