@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 # The background worker: a task-queue consumer that refreshes job lists (and runs the periodic tasks; see the
 # README's deployment section for several consumers).
 worker: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput  # the queue's tables, on SQLite and PostgreSQL
 	$(PY) manage.py run_huey
 
 # Production-style serving: gunicorn with WEB_CONCURRENCY workers of WEB_THREADS threads, static files from whitenoise.

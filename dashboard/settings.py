@@ -177,29 +177,56 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "dashboard.cache.RedisCache"  # one client per pool: half the CPU per call
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The task queue (huey) on which list refreshes run, outside page requests. Redis when TASK_QUEUE_URL is
-# set, which several hosts can share; otherwise a SQLite file (TASK_QUEUE_PATH, default beside the SQLite
-# database), which only processes on one host can. PostgreSQL is no huey storage: a PostgreSQL database
-# means several hosts may serve, so with DEBUG off it needs TASK_QUEUE_URL too, rather than a queue file
-# that a consumer on another host would never see.
+# The task queue (huey) on which list refreshes run, outside page requests: Redis when TASK_QUEUE_URL is set;
+# else the PostgreSQL database itself when DATABASE_URL is PostgreSQL (huey's own storage: consumers take tasks
+# with row locks and SKIP LOCKED and wake on NOTIFY, so consumers on any number of hosts share it); else a SQLite
+# file (TASK_QUEUE_PATH, default beside the SQLite database), which only processes of one host can share.
+# Neither SQL storage makes its tables here (create_tables=False): `migrate` does (jobs.tasks.create_queue_tables).
 TASK_QUEUE_URL = env.str("TASK_QUEUE_URL", default="")
-_is_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-_queue_dir = Path(DATABASES["default"]["NAME"]).parent if _is_sqlite else BASE_DIR
-TASK_QUEUE_PATH = Path(env.str("TASK_QUEUE_PATH", default="") or _queue_dir / "tasks.sqlite3")
 if TASK_QUEUE_URL and not TASK_QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("TASK_QUEUE_URL must be a Redis URL (redis://, rediss:// or unix://).")
-if not TASK_QUEUE_URL and not _is_sqlite and not DEBUG:
+_is_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+_is_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+_queue_dir = Path(DATABASES["default"]["NAME"]).parent if _is_sqlite else BASE_DIR
+TASK_QUEUE_PATH = Path(env.str("TASK_QUEUE_PATH", default="") or _queue_dir / "tasks.sqlite3")
+if not TASK_QUEUE_URL and not (_is_sqlite or _is_postgresql) and not DEBUG:
     raise ImproperlyConfigured(
-        "TASK_QUEUE_URL (Redis) must be set when DATABASE_URL is not SQLite: the default queue is a SQLite file, "
-        "which consumers on other hosts cannot share."
+        "TASK_QUEUE_URL (Redis) must be set when DATABASE_URL is neither SQLite nor PostgreSQL: the queue would be "
+        "a SQLite file, which consumers on other hosts cannot share."
     )
+
+
+def _postgresql_parameters(database: dict) -> dict[str, str]:
+    """psycopg's connection parameters for Django's database: the queue connects on its own (autocommit, LISTEN).
+
+    Separate keys rather than a URL, so that error pages hide the password (its key names it), as they do
+    DATABASES'. Options only Django understands are left out.
+    """
+    names = {"dbname": "NAME", "user": "USER", "password": "PASSWORD", "host": "HOST", "port": "PORT"}
+    parameters = {key: str(database[name]) for key, name in names.items() if database.get(name)}
+    django_only = {"isolation_level", "server_side_binding", "pool", "assume_role"}
+    parameters.update({key: value for key, value in database.get("OPTIONS", {}).items() if key not in django_only})
+    return parameters
+
+
+if TASK_QUEUE_URL:
+    _queue_storage: dict = {"huey_class": "huey.RedisHuey", "url": TASK_QUEUE_URL}
+elif _is_postgresql:
+    _queue_storage = {
+        "huey_class": "huey.PostgresHuey",
+        "connection": _postgresql_parameters(DATABASES["default"]),
+        "create_tables": False,
+    }
+else:
+    _queue_storage = {"huey_class": "huey.SqliteHuey", "filename": str(TASK_QUEUE_PATH), "create_tables": False}
 HUEY = {
     "name": "modelarts-dashboard",
-    "huey_class": "huey.RedisHuey" if TASK_QUEUE_URL else "huey.SqliteHuey",
-    **({"url": TASK_QUEUE_URL} if TASK_QUEUE_URL else {"filename": str(TASK_QUEUE_PATH)}),
+    **_queue_storage,
     "immediate": False,  # huey's default follows DEBUG, which would run refreshes inside page requests again
     "results": False,  # nobody reads a task's return value: its outcome is stored in JobListRefresh
-    "consumer": {"workers": env.int("TASK_QUEUE_WORKERS", default=2), "worker_type": "thread"},
+    # max_delay: an idle consumer of the SQLite file looks for work at least every second, not every 10 s (huey's
+    # default), so a queued first fetch starts at once; Redis and PostgreSQL wake a waiting consumer themselves.
+    "consumer": {"workers": env.int("TASK_QUEUE_WORKERS", default=2), "worker_type": "thread", "max_delay": 1},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

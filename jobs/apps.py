@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class JobsConfig(AppConfig):
@@ -7,3 +8,6 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects its receivers
+        from .tasks import create_queue_tables
+
+        post_migrate.connect(create_queue_tables, sender=self)

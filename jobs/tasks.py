@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 
 from accounts.models import Credential
 
@@ -138,3 +138,18 @@ def worker_heartbeat() -> None:
     """Says every minute that a consumer runs, for the pages' notice when none does (jobs.heartbeat)."""
     heartbeat.record()
     heartbeat.prune()
+
+
+def create_queue_tables(**kwargs: object) -> None:
+    """After ``migrate`` (its post_migrate signal): the queue's tables, where it keeps them in SQL (PostgreSQL, the
+    SQLite file). A queue in Redis, or in memory as under the tests, has none.
+
+    The settings build the queue with create_tables=False, because huey would otherwise run its DDL whenever
+    it is imported, in every web process and command, and against the settings' database even under the
+    tests (pytest-django's test database has another name). ``migrate`` runs on every deployment before the
+    web processes and consumers start (``make run``, ``make serve``, the systemd unit, the Procfile's
+    release), and huey's statements are "create ... if not exists", so running them again costs nothing.
+    """
+    initialize_schema = getattr(HUEY.storage, "initialize_schema", None)
+    if initialize_schema is not None:
+        initialize_schema()

@@ -6,6 +6,7 @@ user's answer 404 and existence never leaks. Actions also need the permission (`
 from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -53,13 +54,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = jobs.values_list("credential_id", "status_group").annotate(count=Count("pk")).order_by()
     for credential_id, group, count in rows:
         counts[credential_id][group] = count
-    projects = [
+    projects: list[dict[str, Any]] = [
         {"credential": credential, "state": listed.states.get(credential.pk), "counts": counts[credential.pk]}
         for credential in credentials
     ]
     context = {
         "credentials": credentials,
         "projects": projects,
+        # Lists on their way for the first time: the combined list says so rather than that it is empty.
+        "first_fetches": [project for project in projects if project["state"] and project["state"].first_fetch],
         "groups": GROUPS,
         "form": LookupForm(credentials=credentials),
     }

@@ -9,7 +9,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,16 +68,9 @@ def shared_cache_url(request) -> str:
     return f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 
-@pytest.fixture
-def gunicorn(tmp_path, simulator, shared_cache_url):
-    environment = settings_environment(
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-        CACHE_URL=shared_cache_url,
-        MODELARTS_ENDPOINT=simulator.url,
-        IAM_ENDPOINT=simulator.url,
-        MODELARTS_PASSWORD=DEMO.password,
-        DETAIL_CACHE_SECONDS="30",
-    )
+def prepare_site(environment: dict) -> None:
+    """A migrated database (and cache table) with alice, password "pw", and her IAM credential for the
+    simulator's demo tenant (the endpoints and password come from ``environment``)."""
     manage(environment, "migrate", "--noinput")
     manage(environment, "createcachetable")
     manage(
@@ -100,28 +95,55 @@ def gunicorn(tmp_path, simulator, shared_cache_url):
         "--iam-user",
         DEMO.user_name,
     )
+
+
+def site_environment(simulator, **variables: str) -> dict[str, str]:
+    """Settings for the dashboard's processes: the simulator as ModelArts and IAM, the demo tenant's password."""
+    return settings_environment(
+        MODELARTS_ENDPOINT=simulator.url, IAM_ENDPOINT=simulator.url, MODELARTS_PASSWORD=DEMO.password, **variables
+    )
+
+
+@contextmanager
+def serving(environment: dict, workers: int) -> Iterator[tuple[str, int]]:
+    """gunicorn with ``workers`` workers on a free port, once they all answer: its URL and the master's pid."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "30", "dashboard.wsgi"],
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30"]
+        + ["dashboard.wsgi"],
         cwd=ROOT,
         env={**environment, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/healthz", timeout=5).ok and len(worker_cpu_ticks(server.pid)) == 2:
-                break
-        except requests.RequestException:  # not listening yet, or still importing
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("gunicorn did not start")
-    yield url, server.pid
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/healthz", timeout=5).ok and len(worker_cpu_ticks(server.pid)) == workers:
+                    break
+            except requests.RequestException:  # not listening yet, or still importing
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not start")
+        yield url, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def gunicorn(tmp_path, simulator, shared_cache_url):
+    environment = site_environment(
+        simulator,
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CACHE_URL=shared_cache_url,
+        DETAIL_CACHE_SECONDS="30",
+    )
+    prepare_site(environment)
+    with serving(environment, workers=2) as server:
+        yield server
 
 
 def logged_in(url: str) -> requests.Session:

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from ast import literal_eval
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,64 @@ def test_sqlite_files_are_shared_safely_by_several_processes(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "IMMEDIATE"]
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "CREDENTIAL_KEYS": Fernet.generate_key().decode()}
+_HUEY = "__import__('huey.contrib.djhuey', fromlist=['HUEY']).HUEY"
+QUEUE = f"(type({_HUEY}).__name__, type({_HUEY}.storage).__name__)"  # the queue as built at import
+
+
+def test_postgresql_is_the_queue_in_production_without_connecting_at_import():
+    """Consumers on every host share the database as their queue; importing it runs no DDL (the host does not
+    even exist), and error pages hide its password as they hide DATABASES'."""
+    database_url = "postgres://dash:db-Passw0rd@db.invalid:5433/dashboard?sslmode=require&server_side_binding=1"
+    hidden = (
+        "__import__('django.views.debug').views.debug.get_default_exception_reporter_filter()"
+        ".get_safe_settings()['HUEY']['connection']['password']"
+    )
+
+    result = load_settings(f"({QUEUE}, settings.HUEY['connection'], {hidden})", DATABASE_URL=database_url, **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    storage, parameters, password = literal_eval(result.stdout)
+    assert storage == ("PostgresHuey", "PostgresStorage")
+    assert parameters == {
+        "dbname": "dashboard",
+        "user": "dash",
+        "password": "db-Passw0rd",
+        "host": "db.invalid",
+        "port": "5433",
+        "sslmode": "require",
+    }
+    assert "db-Passw0rd" not in password
+
+
+def test_redis_queue_when_task_queue_url_is_set():
+    result = load_settings(
+        QUEUE, DATABASE_URL="postgres://dash@db.invalid/dashboard", TASK_QUEUE_URL="redis://127.0.0.1:6379/2"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert literal_eval(result.stdout) == ("RedisHuey", "RedisStorage")
+
+
+def test_sqlite_queue_file_beside_the_database_made_by_migrate_not_at_import(tmp_path):
+    result = load_settings(f"({QUEUE}, settings.HUEY['filename'])", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    assert result.returncode == 0, result.stderr
+    assert literal_eval(result.stdout) == (("SqliteHuey", "SqliteStorage"), str(tmp_path / "tasks.sqlite3"))
+    assert not (tmp_path / "tasks.sqlite3").exists()
+
+
+def test_another_database_needs_a_redis_queue_in_production():
+    result = load_settings(DATABASE_URL="mysql://dash@db.invalid/dashboard", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "TASK_QUEUE_URL (Redis) must be set when DATABASE_URL is neither SQLite nor PostgreSQL" in result.stderr
+
+
+def test_task_queue_url_must_be_redis():
+    result = load_settings(TASK_QUEUE_URL="postgres://db.invalid/queue")
+
+    assert result.returncode != 0
+    assert "TASK_QUEUE_URL must be a Redis URL" in result.stderr

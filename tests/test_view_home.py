@@ -1,9 +1,12 @@
 """The home page: the user's projects and the lookup form."""
 
 import re
+from html import unescape
 
 import pytest
+from django.utils import timezone
 
+from jobs.models import JobListRefresh
 from tests.conftest import PROJECT_A, PROJECT_B, make_credential, make_job, store_list
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,47 @@ def test_overview_bad_filter_is_a_400(alice_client, alice_credential):
     store_list(alice_credential, [make_job(1)])
 
     assert alice_client.get("/", {"status": "abc"}).status_code == 400
+
+
+def all_jobs(response) -> str:
+    """The combined list's live region ("All jobs"), as text."""
+    page = unescape(response.content.decode())
+    return page[page.index('id="live-jobs"') : page.index("</section>", page.index('id="live-jobs"'))]
+
+
+def test_all_jobs_says_a_first_fetch_is_on_its_way_not_that_it_is_empty(alice_client, alice, alice_credential):
+    now = timezone.now()
+    JobListRefresh.objects.create(
+        credential=alice_credential, queued_at=now, started_at=now, pages_fetched=1, pages_expected=3
+    )
+    queued = make_credential(alice, name="Queued project", project_id=PROJECT_B)
+    JobListRefresh.objects.create(credential=queued, queued_at=now)
+
+    jobs = all_jobs(alice_client.get("/"))
+
+    assert re.search(r"Fetching the jobs of “alice's project” for the first time\s+\(1 of 3 pages fetched\)", jobs)
+    assert re.search(
+        r"Fetching the jobs of “Queued project” for the first time\s+\(waiting for the background worker\)", jobs
+    )
+    assert "No visualization jobs" not in jobs
+
+
+def test_all_jobs_shows_the_fetched_rows_beside_a_first_fetch(alice_client, alice, alice_credential):
+    store_list(alice_credential, [make_job(1, job_name="a-run")])
+    queued = make_credential(alice, name="Queued project", project_id=PROJECT_B)
+    JobListRefresh.objects.create(credential=queued, queued_at=timezone.now())
+
+    jobs = all_jobs(alice_client.get("/"))
+
+    assert "a-run" in jobs
+    assert "Fetching the jobs of “Queued project” for the first time" in jobs
+    assert "alice's project” for the first time" not in jobs
+
+
+def test_all_jobs_is_empty_once_the_first_fetch_found_no_jobs(alice_client, alice_credential):
+    store_list(alice_credential, [])
+
+    jobs = all_jobs(alice_client.get("/"))
+
+    assert "No visualization jobs in the cached list." in jobs
+    assert "for the first time" not in jobs

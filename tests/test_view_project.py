@@ -185,6 +185,15 @@ def test_query_budget_does_not_grow_with_the_list(alice_client, alice_credential
         assert alice_client.get(LIST_URL, {"q": "job", "group": "failed", "sort": "-duration"}).status_code == 200
 
 
+def test_an_empty_list_and_a_search_without_matches_say_so(alice_client, alice_credential, jobs):
+    html = alice_client.get(LIST_URL, {"q": "no-such-job"}).content.decode()
+    store_list(alice_credential, [])
+    empty = alice_client.get(LIST_URL).content.decode()
+
+    assert "No jobs match these filters." in html
+    assert "No visualization jobs in the cached list." in empty
+
+
 @responses.activate
 def test_fresh_list_does_not_call_modelarts(alice_client, jobs):
     alice_client.get(LIST_URL)

@@ -4,16 +4,21 @@ Headless Chromium against the live server and the simulator's demo tenant. Each 
 the pages it reaches to docs/screenshots/ (the README shows them).
 """
 
+from datetime import timedelta
+
 import pytest
 
 pytest.importorskip("selenium", reason="Selenium is not installed: install the project's test extras")
 
 
+from django.utils import timezone  # noqa: E402
+from huey.contrib.djhuey import HUEY  # noqa: E402
+
 from accounts.models import Credential  # noqa: E402
 from jobs.status import STATUSES  # noqa: E402
 from simulator import seed  # noqa: E402
 from simulator.seed import DEMO  # noqa: E402
-from tests.conftest import make_simulated_credential  # noqa: E402
+from tests.conftest import make_job, make_simulated_credential, store_list  # noqa: E402
 from tests.e2e.browser import (  # noqa: E402
     choose,
     click,
@@ -172,6 +177,48 @@ def test_detail_page_shows_a_status_change_without_a_reload(browser, live_server
     badge = wait_for_text(browser, "#live .badge", "Completed", seconds=3 * LIVE_POLL_SECONDS)
     assert "Running" not in badge
     assert browser.execute_script("return window.e2eSamePage === true;")
+
+
+@pytest.fixture
+def queue_without_consumer(monkeypatch):
+    """The task queue as a deployment has it: a page queues a refresh and answers, and the refresh runs
+    elsewhere, later; not in the request, as in the tests' immediate mode. The test runs the queued tasks
+    itself (run_queued_tasks), outside any request; the queue stays in memory."""
+    monkeypatch.setattr(HUEY, "immediate_use_memory", False)  # leaving immediate mode keeps the memory queue
+    monkeypatch.setattr(HUEY, "immediate", False)
+    yield
+    HUEY.flush()
+
+
+def run_queued_tasks() -> int:
+    """What a consumer does: take each queued task and run it. How many there were."""
+    ran = 0
+    while (task := HUEY.dequeue()) is not None:
+        HUEY.execute(task)
+        ran += 1
+    return ran
+
+
+def test_a_stale_list_refreshes_without_a_reload(
+    browser, live_server, simulator, team_credential, queue_without_consumer
+):
+    store_list(
+        team_credential, [make_job(1, job_name="stored-earlier")], fetched_at=timezone.now() - timedelta(hours=1)
+    )
+    list_path = f"/projects/{DEMO.project_id}/visualization-jobs/"
+    open_logged_in(browser, live_server, list_path)
+    assert "waiting for the background worker" in wait_for_text(browser, "#live .refresh-activity", "Refreshing…")
+    assert text_of(browser, "table.jobs caption").startswith("1 job ·")  # the stored rows, at once
+    browser.execute_script("window.e2eSamePage = true;")  # gone if the page were loaded again
+
+    assert simulator.calls["list"] == 0  # the page queued the refresh; nothing ran it yet
+    assert run_queued_tasks() == 1
+
+    wait_for_text(browser, "table.jobs caption", f"{simulator.jobs_per_project} jobs", seconds=3 * LIVE_POLL_SECONDS)
+    assert not find_all(browser, "#live .refresh-activity")
+    assert "stored-earlier" not in text_of(browser, "table.jobs")
+    assert browser.execute_script("return window.e2eSamePage === true;")
+    assert simulator.calls["list"] == 1
 
 
 def test_modelarts_failure_page(browser, live_server, simulator, settings, team_credential):
