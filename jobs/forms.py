@@ -34,5 +34,9 @@ class DescriptionForm(forms.Form):
     """A job's new description, within ModelArts' limit (0-256 characters), so a longer one is never sent."""
 
     job_desc = forms.CharField(
-        label=_("Description"), max_length=256, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        max_length=256,
+        required=False,
+        help_text=_("Up to 256 characters."),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

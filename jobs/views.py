@@ -198,7 +198,7 @@ def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explaina
         return response
     job = details.cached_job(context["credential"], context["job_id"])
     if job is not None:
-        context["recent_actions"] = actions.recent(job.credential.project_id, job.job_id)
+        context["recent_actions"] = actions.recent(context["credential"].project_id, job.job_id)
     if isinstance(error, upstream_limit.UpstreamBusy) and job is not None:
         return render(request, "jobs/job_detail.html", {**context, "job": job, "busy": True})
     context.update(error=error, job=job, gone=isinstance(error, NotFound))
