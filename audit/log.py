@@ -1,4 +1,5 @@
-"""The audit log: credential changes and tests, logins, key rotations. Who, when, from where, outcome."""
+"""The audit log: credential changes and tests, logins, key rotations, actions on jobs. Who, when, from where,
+outcome."""
 
 from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -25,6 +26,8 @@ def record(
     target: str = "",
     success: bool = True,
     detail: str = "",
+    project_id: str = "",
+    job_id: int | None = None,
 ) -> AuditEvent:
     requester = getattr(request, "user", None)
     if user is None and requester is not None and requester.is_authenticated:
@@ -37,6 +40,8 @@ def record(
         client_address=get_client_ip_address(request) if request is not None else None,
         success=success,
         detail=redact(detail)[:500],
+        project_id=project_id,
+        job_id=job_id,
     )
 
 

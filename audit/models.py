@@ -19,6 +19,10 @@ class AuditEvent(models.Model):
         KEYS_ROTATED = "keys_rotated"
         API_TOKEN_CREATED = "api_token_created"
         API_TOKEN_REVOKED = "api_token_revoked"
+        JOB_STOP = "job_stop"
+        JOB_RESTART = "job_restart"
+        JOB_EDIT = "job_edit"
+        JOB_DELETE = "job_delete"
 
     LABELS = {
         Action.LOGIN: "Logged in",
@@ -31,6 +35,10 @@ class AuditEvent(models.Model):
         Action.KEYS_ROTATED: "Credential keys rotated",
         Action.API_TOKEN_CREATED: "API token created",
         Action.API_TOKEN_REVOKED: "API token revoked",
+        Action.JOB_STOP: "Job stop requested",
+        Action.JOB_RESTART: "Job restart requested",
+        Action.JOB_EDIT: "Job description changed",
+        Action.JOB_DELETE: "Job deletion requested",
     }
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -41,10 +49,14 @@ class AuditEvent(models.Model):
     client_address = models.GenericIPAddressField(null=True, blank=True)
     success = models.BooleanField(default=True)
     detail = models.CharField(max_length=500, blank=True)
+    # For actions on a visualization job: which one, so its page can list what was done to it.
+    project_id = models.CharField(max_length=32, blank=True)
+    job_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "jobs_auditevent"  # created by the jobs app, before the audit log had an app of its own
         ordering = ["-created"]
+        indexes = [models.Index(fields=["project_id", "job_id", "created"], name="auditevent_job")]
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action_label}"

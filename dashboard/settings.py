@@ -79,6 +79,9 @@ LIST_REFRESH_QUEUED_SECONDS = env.int("LIST_REFRESH_QUEUED_SECONDS", default=900
 LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
 DETAIL_CACHE_SECONDS = env.float("DETAIL_CACHE_SECONDS", default=5)
 DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", default=60)
+# Stop, restart, edit and delete from the job pages (for users with jobs.operate_visualization_jobs); off for
+# a read-only deployment.
+JOB_ACTIONS_ENABLED = env.bool("JOB_ACTIONS_ENABLED", default=True)
 
 # Limits that keep one user from costing everyone (see .env.example).
 MAX_CREDENTIALS_PER_USER = env.int("MAX_CREDENTIALS_PER_USER", default=50)

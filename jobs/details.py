@@ -91,9 +91,26 @@ def get_job(credential: Credential, job_id: int) -> VisualizationJob:
         return job
 
     wait = settings.MODELARTS_CONNECT_TIMEOUT + settings.MODELARTS_READ_TIMEOUT
-    return _single_flight(
-        f"job-detail:{DETAIL_FORMAT}:{credential.pk}:{credential.auth_version}:{job_id}", fetch, _detail_ttl, wait
-    )
+    return _single_flight(detail_key(credential, job_id), fetch, _detail_ttl, wait)
+
+
+def detail_key(credential: Credential, job_id: int) -> str:
+    """Where the job's shared details are cached: per credential and its auth version, so a changed secret
+    never reuses what the old one fetched."""
+    return f"job-detail:{DETAIL_FORMAT}:{credential.pk}:{credential.auth_version}:{job_id}"
+
+
+def forget_job(credential: Credential, job_id: int) -> None:
+    """Drop the job's shared details, so the next viewer asks ModelArts (after an action changed the job)."""
+    cache.delete(detail_key(credential, job_id))
+
+
+def known_job(credential: Credential, job_id: int) -> VisualizationJob | CachedJob | None:
+    """What the dashboard already knows of the job, without asking anyone: its shared details, else its row."""
+    shared = cache.get(detail_key(credential, job_id))
+    if isinstance(shared, VisualizationJob):
+        return shared
+    return cached_job(credential, job_id)
 
 
 def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:

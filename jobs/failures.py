@@ -8,7 +8,7 @@ the catalog's key, translated when shown, in each viewer's language (the JSON AP
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext, gettext_noop
 
@@ -211,6 +211,19 @@ CODE_ADVICE: dict[str, str] = {
     ),
 }
 
+# Advice for an action refused (jobs/actions.py) where it differs from the advice for reading a job. Missing
+# IAM rights name what to ask for: reading jobs needs less than stopping, restarting, editing or deleting them.
+ACTION_ADVICE: dict[type[Exception], str] = {
+    errors.IamPermissionDenied: gettext_noop(
+        "Ask your Huawei Cloud administrator to grant this IAM user the ModelArts permission to operate "
+        "visualization jobs (create, update, stop, restart and delete them), for example through the system "
+        "policy ModelArts CommonOperations or ModelArts FullAccess."
+    ),
+    errors.NotAllowedInStatus: gettext_noop(
+        "The job's page shows its status now, and offers only what ModelArts allows in it."
+    ),
+}
+
 _KINDS: dict[str, type[Exception]] = {error_class.__name__: error_class for error_class in FAILURES}
 
 
@@ -271,6 +284,16 @@ def explain(error: Explainable) -> Explanation:
     words = error.message or failure.title  # an answer without words says what the title says
     message = f"{error.code}: {words}" if error.code else words
     return Explanation(error_class.__name__, error.code, message, failure)
+
+
+def explain_action(error: Explainable) -> Explanation:
+    """A failed action told as explain() tells it, with ACTION_ADVICE where there is one (a code's own advice,
+    such as a missing agency's, still comes first)."""
+    explanation = explain(error)
+    advice = ACTION_ADVICE.get(_KINDS[explanation.kind])
+    if advice is None:
+        return explanation
+    return replace(explanation, failure=replace(explanation.failure, advice=advice))
 
 
 def explain_stored(kind: str, code: str, message: str) -> Explanation:

@@ -28,3 +28,15 @@ class LookupForm(forms.Form):
         if not 0 < job_id <= MAX_JOB_ID:
             raise forms.ValidationError(_("This number is too large to be a job ID."))
         return job_id
+
+
+class DescriptionForm(forms.Form):
+    """A job's new description, within ModelArts' limit (0-256 characters), so a longer one is never sent."""
+
+    job_desc = forms.CharField(
+        label=_("Description"),
+        max_length=256,
+        required=False,
+        help_text=_("Up to 256 characters."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

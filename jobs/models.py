@@ -75,6 +75,9 @@ class CachedJob(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["credential", "job_id"], name="one_row_per_job")]
+        # Who may stop, restart, edit and delete jobs from the dashboard (jobs/actions.py), granted in the admin,
+        # usually to a group. On the model of the jobs the actions change, since it has no model of its own.
+        permissions = [("operate_visualization_jobs", "Can operate visualization jobs")]
         # The default order straight from an index (overall and within a status group), so the first page
         # of a long list reads a page of index entries instead of sorting the whole list (docs/performance.md:
         # 12-19 ms to 0.1 ms for the first page of 10,000 jobs on PostgreSQL; list_10k_over_10_ratio 1.43 to

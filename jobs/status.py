@@ -1,7 +1,8 @@
-"""The ModelArts status-reference table: what each integer status means, and how to show it.
+"""The ModelArts status-reference table: what each integer status means, how to show it, and which
+operations a job in it accepts.
 
-Copied from ModelArts' published table (codes 0-22). Templates never decide colours or icons: they ask
-this module, so one table drives every badge.
+Copied from ModelArts' published table (codes 0-22). Templates never decide colours, icons or which
+actions to offer: they ask this module, so one table drives every badge and every button.
 """
 
 from __future__ import annotations
@@ -34,6 +35,25 @@ GROUP_LABELS = {
 }
 TERMINAL_GROUPS = frozenset({"succeeded", "failed", "stopped"})
 
+# The operations on a job (jobs/actions.py), and the statuses in which ModelArts accepts each. ModelArts
+# documents no table of its own; its refusals (ModelArts.0105, "operation not allowed in the job's status")
+# and the console's rules say this much:
+# - stop: only before the job has finished: starting (1, 2, 4, 18), queued (7) or running (8, 15, 19).
+#   "This job can't be stop. job status: 10" is a documented refusal, and stopping is what ends the billing
+#   of a job on its way to running as much as of a running one.
+# - restart: only a finished job: completed (10), failed to run (11), canceled (12, 13). The console runs
+#   a canceled job again; "This job can't be resubmit. job status: 8" refuses a running one. Other
+#   failures (image, submission, mount...) never ran, so there is nothing to run again.
+# - delete: at any time but while the job is being canceled ("This job can't be delete. job status: 9").
+# - edit (the description): no refusal is documented for any status, so always offered.
+# A status missing from the table (0, or a code beyond it) allows only what no status refuses: edit and
+# delete. ModelArts still decides: what it refuses anyway is explained (jobs/failures.py).
+STOPPABLE_STATUSES = frozenset({1, 2, 4, 18, 7, 8, 15, 19})
+RESTARTABLE_STATUSES = frozenset({10, 11, 12, 13})
+UNDELETABLE_STATUSES = frozenset({9})
+# The console opens only a running job's TensorBoard: in any other status its service_url leads nowhere.
+OPENABLE_STATUSES = frozenset({8})
+
 
 @dataclass(frozen=True)
 class Status:
@@ -57,6 +77,22 @@ class Status:
     def other_label(self) -> str:
         """The label in the other language (a hover hint, and what colleagues using it will quote)."""
         return self.label if _chinese_active() else self.label_zh
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """The operations ModelArts accepts in this status, in the order the job's page offers them."""
+        allowed = {
+            "stop": self.code in STOPPABLE_STATUSES,
+            "restart": self.code in RESTARTABLE_STATUSES,
+            "edit": True,
+            "delete": self.code not in UNDELETABLE_STATUSES,
+        }
+        return tuple(operation for operation, ok in allowed.items() if ok)
+
+    @property
+    def openable(self) -> bool:
+        """Whether the job's TensorBoard (its service_url) can be opened now."""
+        return self.code in OPENABLE_STATUSES
 
     @property
     def css_class(self) -> str:

@@ -20,4 +20,13 @@ urlpatterns = [
         views.job_detail,
         name="job-detail",
     ),
+    *(
+        path(f"projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/{name}/", view, name=f"job-{name}")
+        for name, view in (
+            ("stop", views.job_stop),
+            ("restart", views.job_restart),
+            ("edit", views.job_edit),
+            ("delete", views.job_delete),
+        )
+    ),
 ]

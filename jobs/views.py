@@ -1,28 +1,33 @@
-"""Job pages: the overview, a project's list, lookup and a job's details. Login is required everywhere
-(LoginRequiredMiddleware); a project is looked up among the viewer's own credentials only, so another
-user's answer 404 and existence never leaks.
+"""Job pages: the overview, a project's list, lookup, a job's details and the actions on it. Login is required
+everywhere (LoginRequiredMiddleware); a project is looked up among the viewer's own credentials only, so another
+user's answer 404 and existence never leaks. Actions also need the permission (``operator_required``).
 """
 
 from collections import defaultdict
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from accounts.views import secret_unreadable
 from dashboard.http import AuthenticatedHttpRequest
+from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import details, failures, listing, lookup_limit, refresh, tasks, upstream_limit
-from .forms import LookupForm
+from . import actions, details, failures, listing, lookup_limit, refresh, tasks, upstream_limit
+from .forms import DescriptionForm, LookupForm
 from .listing import JobList, ListQueryForm
 from .models import CachedJob
 from .status import GROUPS
@@ -142,10 +147,37 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
     page_url = request.build_absolute_uri(reverse("job-detail", args=[project_id, job_id]))
     context = {"credential": credential, "job_id": job_id, "page_url": page_url}
     try:
-        context["job"] = details.get_job(credential, job_id)
+        job = details.get_job(credential, job_id)
     except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
         return _lookup_failed(request, context, error)
+    recent = actions.recent(project_id, job_id)
+    context.update(
+        job=job,
+        recent_actions=recent,
+        following=actions.following(recent, job.status),
+        controls=_controls(request, job),
+    )
     return render(request, "jobs/job_detail.html", context)
+
+
+def _controls(request: AuthenticatedHttpRequest, job: VisualizationJob) -> list[dict]:
+    """The actions the page offers for the job as ModelArts just reported it, each with its confirmation (what
+    its dialog says, as its page does). Only for a fresh answer: a page showing stored data (ModelArts failed,
+    or was not asked) offers none, since the status it shows may no longer be true."""
+    return [
+        _confirmation(operation, job.job_name or str(job.job_id), job)
+        for operation in actions.offered(request.user, job.status)
+    ]
+
+
+def _confirmation(
+    operation: actions.Operation, name: str, job: VisualizationJob | None, form: DescriptionForm | None = None
+) -> dict:
+    """What asks for the action: its question naming the job, and for "edit" the form (the job's description
+    in it, or the one sent back with errors)."""
+    if operation.name == "edit" and form is None:
+        form = DescriptionForm(initial={"job_desc": job.job_desc if job else ""})
+    return {"operation": operation, "question": str(operation.question) % {"name": name}, "form": form}
 
 
 def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explainable) -> HttpResponse:
@@ -165,6 +197,8 @@ def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explaina
         response["Retry-After"] = str(error.retry_after)
         return response
     job = details.cached_job(context["credential"], context["job_id"])
+    if job is not None:
+        context["recent_actions"] = actions.recent(context["credential"].project_id, job.job_id)
     if isinstance(error, upstream_limit.UpstreamBusy) and job is not None:
         return render(request, "jobs/job_detail.html", {**context, "job": job, "busy": True})
     context.update(error=error, job=job, gone=isinstance(error, NotFound))
@@ -172,3 +206,122 @@ def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explaina
     if isinstance(error, upstream_limit.UpstreamBusy):
         response["Retry-After"] = str(error.retry_after)
     return response
+
+
+def _get_credential_for_user(request: HttpRequest, project_id: str) -> Credential:
+    """The viewer's own credential for the project; 404 without one (another user's project included)."""
+    credential = Credential.objects.for_project(request.user, project_id)
+    if credential is None:
+        raise Http404(_("You have no credential for this project."))
+    return credential
+
+
+def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Actions only where the deployment allows them (JOB_ACTIONS_ENABLED) and for users with the permission
+    jobs.operate_visualization_jobs; anyone else gets 403 on the confirmation page and on the POST alike.
+
+    A 403 rather than a 404 when actions are off: the address and the job exist, and the page can say why the
+    action is refused (a read-only deployment, or the permission to ask an administrator for).
+    """
+
+    @wraps(view)
+    def checked(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.JOB_ACTIONS_ENABLED:
+            raise PermissionDenied(_("Actions on jobs are turned off on this dashboard: it is read-only."))
+        if not request.user.has_perm(actions.PERMISSION):
+            raise PermissionDenied(
+                _("You may not act on jobs: ask an administrator for the permission “Can operate visualization jobs”.")
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def job_stop(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
+    return _job_action(request, project_id, job_id, actions.OPERATIONS["stop"])
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def job_restart(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
+    return _job_action(request, project_id, job_id, actions.OPERATIONS["restart"])
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def job_delete(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
+    return _job_action(request, project_id, job_id, actions.OPERATIONS["delete"])
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def job_edit(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
+    """The description's form; a POST with a valid one changes it (one too long is never sent)."""
+    credential = _get_credential_for_user(request, project_id)
+    operation = actions.OPERATIONS["edit"]
+    if request.method == "POST":
+        form = DescriptionForm(request.POST)
+        if form.is_valid():
+            outcome = actions.perform(request, credential, job_id, operation, form.cleaned_data["job_desc"])
+            return _after_action(request, credential, outcome)
+        return _confirmation_page(request, credential, job_id, operation, form)
+    return _confirmation_page(request, credential, job_id, operation)
+
+
+def _job_action(
+    request: AuthenticatedHttpRequest, project_id: str, job_id: int, operation: actions.Operation
+) -> HttpResponse:
+    """A GET confirms (the page without JavaScript), a POST acts. The POST asks ModelArts whatever the page
+    showed: the status the dashboard saw may be seconds old, and a refusal is explained."""
+    credential = _get_credential_for_user(request, project_id)
+    if request.method == "POST":
+        return _after_action(request, credential, actions.perform(request, credential, job_id, operation))
+    return _confirmation_page(request, credential, job_id, operation)
+
+
+def _confirmation_page(
+    request: AuthenticatedHttpRequest,
+    credential: Credential,
+    job_id: int,
+    operation: actions.Operation,
+    form: DescriptionForm | None = None,
+) -> HttpResponse:
+    """Names the job and says what the action does; in a status where ModelArts refuses it, says so instead
+    (409). A form sent back with errors (400) shows what the dashboard knows of the job without asking again."""
+    context: dict = {"credential": credential, "job_id": job_id}
+    if form is not None:
+        known = details.known_job(credential, job_id)
+        name = known.job_name if known and known.job_name else str(job_id)
+        context.update(confirmation=_confirmation(operation, name, None, form), allowed=True)
+        return render(request, "jobs/job_action.html", context, status=400)
+    context["page_url"] = request.build_absolute_uri(reverse("job-detail", args=[credential.project_id, job_id]))
+    try:
+        job = details.get_job(credential, job_id)
+    except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
+        return _lookup_failed(request, context, error)
+    allowed = operation in actions.offered(request.user, job.status)
+    context.update(job=job, confirmation=_confirmation(operation, job.job_name or str(job_id), job), allowed=allowed)
+    return render(request, "jobs/job_action.html", context, status=200 if allowed else 409)
+
+
+def _after_action(request: HttpRequest, credential: Credential, outcome: actions.Outcome) -> HttpResponse:
+    """Back to the job's page (POST, redirect, GET: a reload asks nothing again), or after a deletion to the
+    project's list, with a message saying what was asked, by whom and when, and how it went."""
+    if isinstance(outcome.error, SecretUnreadable):
+        return secret_unreadable(request, credential, outcome.error)
+    if outcome.explanation is not None:
+        messages.error(
+            request,
+            _("%(requested)s Not done: %(explanation)s")
+            % {"requested": outcome.requested, "explanation": outcome.explanation},
+        )
+    elif outcome.operation.follows:
+        follow = _("This page follows the job until ModelArts shows the change.")
+        messages.success(request, f"{outcome.requested} {follow}")
+    else:
+        messages.success(request, outcome.requested)
+    if outcome.operation.name == "delete" and outcome.error is None:
+        return redirect("project-jobs", project_id=credential.project_id)
+    return redirect("job-detail", project_id=credential.project_id, job_id=outcome.job_id)

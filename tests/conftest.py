@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import urllib3.util.connection
+from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -287,3 +288,17 @@ def service_jobs(monkeypatch) -> ServiceJobs:
     jobs = ServiceJobs()
     monkeypatch.setattr(details, "get_job", jobs.get_job)
     return jobs
+
+
+def allow_operating(user) -> None:
+    """Grant the user jobs.operate_visualization_jobs, as an administrator would (usually through a group)."""
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="jobs", codename="operate_visualization_jobs")
+    )
+
+
+@pytest.fixture
+def operator(alice):
+    """Alice, allowed to stop, restart, edit and delete jobs."""
+    allow_operating(alice)
+    return alice

@@ -168,6 +168,10 @@ def pages(alice_credential) -> dict[str, int]:
         f"/projects/{PROJECT_A}/visualization-jobs/": 200,
         f"/projects/{PROJECT_A}/visualization-jobs/?status=99": 200,
         DETAIL: 200,
+        f"{DETAIL}stop/": 200,
+        f"{DETAIL}restart/": 409,  # not in the running job's status: the page says so
+        f"{DETAIL}edit/": 200,
+        f"{DETAIL}delete/": 200,
         f"/projects/{PROJECT_A}/visualization-jobs/404/": 404,
         f"/projects/{PROJECT_B}/visualization-jobs/1/": 404,
         "/lookup/?project_id=x&job_id=abc": 400,
@@ -186,7 +190,7 @@ def mock_modelarts():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @responses.activate
-def test_every_signed_in_page(alice_client, alice_credential, cached_jobs, language):
+def test_every_signed_in_page(alice_client, alice_credential, operator, cached_jobs, language):
     mock_modelarts()
     JobListRefresh.objects.filter(credential=alice_credential).update(
         last_error="ModelArts.0108: denied",

@@ -1,6 +1,7 @@
 """The admin: staff only, and secrets are neither shown nor editable there."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from accounts.crypto import SecretMissing
@@ -192,3 +193,15 @@ def test_api_tokens_are_listed_without_their_hash(staff_client, alice):
     assert "ci" in changelist and token.prefix in changelist
     for html in (changelist, change):
         assert plaintext not in html and token.token_hash not in html
+
+
+def test_the_permission_to_operate_jobs_is_granted_to_a_group(staff_client, alice):
+    """Administrators grant "Can operate visualization jobs" in the admin, to a group its members act through."""
+    operate = Permission.objects.get(content_type__app_label="jobs", codename="operate_visualization_jobs")
+    assert operate.name == "Can operate visualization jobs"
+
+    response = staff_client.post("/admin/auth/group/add/", {"name": "Operators", "permissions": [operate.pk]})
+    assert response.status_code == 302
+    alice.groups.add(Group.objects.get(name="Operators"))
+
+    assert User.objects.get(pk=alice.pk).has_perm("jobs.operate_visualization_jobs")

@@ -48,3 +48,11 @@ def test_other_users_are_unaffected(settings, alice):
         authenticate(RequestFactory().post("/accounts/login/"), username="alice", password="alice-login-password")
         == alice
     )
+
+
+def test_the_demo_user_may_act_on_the_simulators_jobs(settings):
+    settings.DEBUG = True
+
+    call_command("setup_demo", stdout=io.StringIO())
+
+    assert Credential.objects.get().owner.has_perm("jobs.operate_visualization_jobs")

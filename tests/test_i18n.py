@@ -260,7 +260,7 @@ def test_explanations_translate_when_shown():
 
 def every_error_text() -> set[str]:
     texts = {text for failure in failures.FAILURES.values() for text in (failure.title, failure.advice) if text}
-    return texts | set(failures.CODE_ADVICE.values())
+    return texts | set(failures.CODE_ADVICE.values()) | set(failures.ACTION_ADVICE.values())
 
 
 def test_every_error_title_and_advice_is_translated():

@@ -24,6 +24,10 @@ BUDGETS = {
     "home": {"": 10},
     "project-jobs": {"": 10, "?q=job&group=succeeded&sort=name&per_page=200": 10},
     "job-detail": {"": 7},
+    "job-stop": {"": 6},  # a confirmation page; stop answers 409 for the finished job counted here
+    "job-restart": {"": 6},
+    "job-edit": {"": 6},
+    "job-delete": {"": 6},
     "api-job-list": {"": 10},
     "api-job-detail": {"": 7},
     "api-schema": {"": 4},
@@ -67,7 +71,7 @@ def queries_per_page(client, alice, credential) -> dict[str, int]:
             client.get(path)  # the session's first touch of the minute is not the page's
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
-            assert response.status_code in (200, 400), (path, response.status_code)
+            assert response.status_code in (200, 400, 409), (path, response.status_code)
             counts[path] = len(captured)
     return counts
 
@@ -80,7 +84,7 @@ def as_served(monkeypatch):
 
 
 @responses.activate
-def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, alice_credential, as_served):
+def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, alice_credential, operator, as_served):
     responses.get(f"{UPSTREAM}/{JOB_ID}", json={"job_id": JOB_ID, "job_name": "seven", "status": 10})
     store_list(alice_credential, [make_job(number) for number in range(1, 4)])
     ApiToken.issue(alice, "one")

@@ -43,3 +43,16 @@ def test_colour_and_icon_come_from_the_group():
     assert status_for(8).css_class == status_for(15).css_class == "active"
     assert status_for(11).icon == status_for(22).icon
     assert status_for(10).css_class != status_for(11).css_class
+
+
+@pytest.mark.parametrize(
+    ("operation", "code"),
+    [("stop", 10), ("delete", 9), ("restart", 8)],  # "This job can't be stop. job status: 10" and the others
+)
+def test_the_documented_refusals_are_not_offered(operation, code):
+    assert operation not in status_for(code).operations
+
+
+def test_a_status_beyond_the_table_offers_what_no_status_refuses():
+    assert status_for(99).operations == ("edit", "delete")
+    assert not status_for(99).openable

@@ -94,6 +94,11 @@ def status_terminal(code: int) -> bool:
     return status_for(code).terminal
 
 
+@register.filter
+def status_openable(code: int) -> bool:
+    return status_for(code).openable
+
+
 @register.simple_tag
 def long_running_hours() -> str:
     return f"{settings.LONG_RUNNING_HOURS:g}"

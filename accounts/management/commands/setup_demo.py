@@ -1,12 +1,15 @@
-"""The demo login of `make run`: user demo/demo with a credential for the built-in simulator."""
+"""The demo login of `make run`: user demo/demo with a credential for the built-in simulator, allowed to act
+on its jobs (the simulator's, so nothing real is stopped or deleted)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
 import demo
 from accounts.backends import DEMO_USERNAME
 from accounts.models import Credential
+from jobs.actions import PERMISSION
 
 
 class Command(BaseCommand):
@@ -22,6 +25,8 @@ class Command(BaseCommand):
         if created or not user.check_password("demo"):
             user.set_password("demo")
             user.save()
+        app_label, codename = PERMISSION.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         credential = Credential.objects.for_project(user, demo.PROJECT_ID)
         credential = credential or Credential(owner=user, project_id=demo.PROJECT_ID)
         credential.name = "Demo project (simulator)"
