@@ -198,9 +198,10 @@ class ApiToken(models.Model):
         return token, plaintext
 
     @classmethod
-    def owner_of(cls, plaintext: str):
-        """The active owner of a presented token, or None. The hash is compared in constant time, and its use
-        recorded at most once a minute, so that most authenticated reads write nothing."""
+    def find(cls, plaintext: str) -> ApiToken | None:
+        """The presented token, with its owner, if that owner is active; else None. The hash is compared in
+        constant time, and its use recorded at most once a minute, so that most authenticated reads write
+        nothing."""
         if not cls.PATTERN.match(plaintext):
             return None
         digest = cls.hash(plaintext)
@@ -209,7 +210,7 @@ class ApiToken(models.Model):
                 if not candidate.owner.is_active:
                     return None
                 candidate._record_use()
-                return candidate.owner
+                return candidate
         return None
 
     def _record_use(self) -> None:

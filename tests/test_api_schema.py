@@ -123,14 +123,17 @@ def test_every_reference_resolves(schema):
 
 
 def test_describes_the_bearer_scheme_and_requires_it(schema):
-    assert schema["components"]["securitySchemes"]["bearerToken"] == {
+    assert schema["components"]["securitySchemes"]["BearerToken"] == {
         "type": "http",
         "scheme": "bearer",
         "description": "A personal API token from the dashboard's API tokens page.",
     }
-    assert {"bearerToken": []} in schema["security"]
+    assert schema["components"]["securitySchemes"]["Session"] == {"type": "apiKey", "in": "cookie", "name": "sessionid"}
     for path in (LIST_PATH, DETAIL_PATH):
-        assert {"401", "404"} <= set(schema["paths"][path]["get"]["responses"])
+        operation = schema["paths"][path]["get"]
+        assert operation["security"] == [{"BearerToken": []}, {"Session": []}]
+        assert {"401", "404"} <= set(operation["responses"])
+        assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
 
 
 def test_list_parameters_are_the_list_page_ones(schema):
