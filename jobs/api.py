@@ -129,15 +129,17 @@ def _unexpected(request: HttpRequest, exception: Exception) -> HttpResponse:
     raise exception
 
 
-def _described(ok: type, failures_: dict[int, str], headers: dict[int, dict[str, str]] | None = None) -> dict:
-    """An operation's answers: the success's schema, and each failure's status and meaning, with its headers."""
-    described: dict[int, dict[str, Any]] = {status: {"description": text} for status, text in failures_.items()}
+def _described(ok: type, meanings: dict[int, str], headers: dict[int, dict[str, dict]] | None = None) -> dict:
+    """An operation's answers: the success's schema, and each failure's status, meaning and headers (OpenAPI
+    header objects: ninja has no type for them)."""
+    described: dict[int, dict[str, Any]] = {status: {"description": text} for status, text in meanings.items()}
     for status, named in (headers or {}).items():
-        described[status]["headers"] = {
-            name: {"description": text, "schema": {"type": "string" if name == "WWW-Authenticate" else "integer"}}
-            for name, text in named.items()
-        }
-    return {"response": {200: ok, **dict.fromkeys(failures_, Error)}, "openapi_extra": {"responses": described}}
+        described[status]["headers"] = named
+    return {"response": {200: ok, **dict.fromkeys(meanings, Error)}, "openapi_extra": {"responses": described}}
+
+
+def _header(description: str, kind: str) -> dict:
+    return {"description": description, "schema": {"type": kind}}
 
 
 COMMON_FAILURES = {
@@ -149,7 +151,9 @@ COMMON_FAILURES = {
     404: "No credential of yours for this project, or no such job (code not_found).",
     500: "An unexpected failure of the dashboard, logged (code server_error).",
 }
-UNAUTHENTICATED_HEADER = {401: {"WWW-Authenticate": 'Bearer, with error="invalid_token" for a refused token.'}}
+UNAUTHENTICATED_HEADER = {
+    401: {"WWW-Authenticate": _header('Bearer, with error="invalid_token" for a refused token.', "string")}
+}
 
 
 # Operations
@@ -184,8 +188,8 @@ UNAUTHENTICATED_HEADER = {401: {"WWW-Authenticate": 'Bearer, with error="invalid
         },
         headers={
             **UNAUTHENTICATED_HEADER,
-            429: {"Retry-After": "Seconds to wait."},
-            503: {"Retry-After": "Seconds to wait (with upstream_busy)."},
+            429: {"Retry-After": _header("Seconds to wait.", "integer")},
+            503: {"Retry-After": _header("Seconds to wait (with upstream_busy).", "integer")},
         },
     ),
 )

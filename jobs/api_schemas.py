@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_serializer, model_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
@@ -45,14 +45,17 @@ Group = Literal[GROUPS]  # type: ignore[valid-type]
 SORTS = tuple(value for value, _ in SORT_CHOICES)
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 PageSize = Literal[PAGE_SIZES]  # type: ignore[valid-type]
+JobNumber = Annotated[int, Field(ge=1, le=MAX_JOB_ID)]
+StatusCode = Annotated[int, Field(ge=-MAX_INTEGER, le=MAX_INTEGER)]
+
+# Path parameters (the URL converters let only these through).
 ProjectId = Annotated[
     str,
-    Field(
+    Path(
         pattern=f"^{ProjectIdConverter.regex}$", description="The ModelArts project id (you need a credential for it)."
     ),
 ]
-JobId = Annotated[int, Field(ge=1, le=MAX_JOB_ID)]
-StatusCode = Annotated[int, Field(ge=-MAX_INTEGER, le=MAX_INTEGER)]
+JobId = Annotated[JobNumber, Path(description="The job's id in ModelArts.")]
 
 
 def _milliseconds(description: str) -> Any:
@@ -62,7 +65,7 @@ def _milliseconds(description: str) -> Any:
 class Job(Schema):
     """A visualization job: the fields of the old SDK's get_visualization_job_info, typed."""
 
-    job_id: JobId
+    job_id: JobNumber
     job_name: str
     job_desc: str
     status: StatusCode = Field(
@@ -255,7 +258,7 @@ class ListParams(BaseModel):
         False, description="true or false: only running jobs that ran longer than the threshold."
     )
     sort: Sort = Field(DEFAULT_SORT, description="; ".join(f"{value}: {label}" for value, label in SORT_CHOICES))
-    per_page: PageSize = DEFAULT_PAGE_SIZE
+    per_page: PageSize = Field(DEFAULT_PAGE_SIZE, description="Jobs per page.")
     page: int = Field(1, ge=1, description="1-based; a page beyond the last gives the last page.")
 
     @model_validator(mode="before")
