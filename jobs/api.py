@@ -48,7 +48,6 @@ api = DashboardApi(
     auth=AUTH,
     openapi_url=None,  # served by openapi_schema below, at the URLs the API has always had
     docs_url=None,  # an interactive page would load its scripts from a CDN; /api/schema is for tools
-    urls_namespace="api",
 )
 
 
