@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(PY) manage.py run_huey
 
-# Production-style serving: gunicorn with WEB_CONCURRENCY workers, static files from whitenoise.
+# Production-style serving: gunicorn with WEB_CONCURRENCY workers of WEB_THREADS threads, static files from whitenoise.
 serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit import log as audit
 from dashboard.http import AuthenticatedHttpRequest
-from jobs import clients, failures, lookup_limit
+from jobs import clients, failures, lookup_limit, upstream_limit
 
 from .crypto import SecretUnreadable
 from .forms import CredentialForm
@@ -124,6 +124,14 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
         return secret_unreadable(request, credential, unreadable)
     except lookup_limit.LookupRateLimited as limited:
         messages.error(request, _rate_limited_message(credential, limited))
+        return redirect("credential-list")
+    except upstream_limit.UpstreamBusy as busy:
+        explanation = failures.explain(busy)
+        messages.error(
+            request,
+            _("“%(name)s”: not tested. %(title)s %(advice)s")
+            % {"name": credential.name, "title": explanation.translated_title, "advice": explanation.translated_advice},
+        )
         return redirect("credential-list")
     audit.record(
         audit.Action.CREDENTIAL_TESTED,

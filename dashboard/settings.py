@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from dashboard import DEFAULT_WEB_THREADS
 from modelarts.regions import EndpointError, validate_endpoint_template
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,10 +53,27 @@ MODELARTS_RETRIES = env.int("MODELARTS_RETRIES", default=2)
 MODELARTS_RETRY_BACKOFF = env.float("MODELARTS_RETRY_BACKOFF", default=0.5)
 MODELARTS_MAX_RESPONSE_BYTES = env.int("MODELARTS_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
 
+# Serving: threads per gunicorn worker (dashboard/gunicorn.py reads the same variable), and how many requests
+# of one process may wait on ModelArts at once (jobs/upstream_limit.py). Beyond that bound a request does not
+# wait: it gets the stored row or a 503 with Retry-After. The bound stays below the thread count, so a slow
+# ModelArts always leaves threads for /healthz, cached pages and static files.
+WEB_THREADS = env.int("WEB_THREADS", default=DEFAULT_WEB_THREADS)
+UPSTREAM_CONCURRENCY = env.int("UPSTREAM_CONCURRENCY", default=max(1, WEB_THREADS // 2))
+if WEB_THREADS < 2 or not 1 <= UPSTREAM_CONCURRENCY < WEB_THREADS:
+    raise ImproperlyConfigured(
+        "WEB_THREADS must be at least 2, and UPSTREAM_CONCURRENCY at least 1 and below WEB_THREADS, so that "
+        "requests waiting on ModelArts never hold every thread."
+    )
+
 # Cached job lists and job details.
 LIST_TTL = env.int("LIST_TTL", default=300)
-LIST_RETRY_AFTER_FAILURE = env.int("LIST_RETRY_AFTER_FAILURE", default=30)
+LIST_BACKOFF_MAX_SECONDS = env.int("LIST_BACKOFF_MAX_SECONDS", default=3600)
 LIST_REFRESH_LOCK_SECONDS = env.int("LIST_REFRESH_LOCK_SECONDS", default=120)
+LIST_REFRESH_TIME_LIMIT = env.int("LIST_REFRESH_TIME_LIMIT", default=100)
+if not 0 < LIST_REFRESH_TIME_LIMIT < LIST_REFRESH_LOCK_SECONDS:
+    # A refresh still running when its lock expires could be joined by a second one fetching the same list.
+    raise ImproperlyConfigured("LIST_REFRESH_TIME_LIMIT must be above 0 and below LIST_REFRESH_LOCK_SECONDS.")
+KEEP_FRESH_DAYS = env.int("KEEP_FRESH_DAYS", default=7)
 REFRESH_COOLDOWN_SECONDS = env.int("REFRESH_COOLDOWN_SECONDS", default=30)
 LIST_REFRESH_QUEUED_SECONDS = env.int("LIST_REFRESH_QUEUED_SECONDS", default=900)
 LONG_RUNNING_HOURS = env.float("LONG_RUNNING_HOURS", default=24)
@@ -126,6 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobs.context_processors.background_worker",
             ],
         },
     },
@@ -136,13 +155,17 @@ SQLITE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": env.db_url_config(env.str("DATABASE_URL", default="") or SQLITE_URL)}
 # Keep database connections open between requests (a new PostgreSQL connection per page costs more than
 # the page's queries: docs/performance.md, the trivial view took 33 ms with one), checked before reuse so a
-# restarted database costs one retry, not an error page.
+# restarted database costs one retry, not an error page. Django keeps one connection per thread, so a host
+# holds up to WEB_CONCURRENCY x WEB_THREADS of them, plus TASK_QUEUE_WORKERS per task consumer: their sum over
+# all hosts must stay below the database's max_connections (PostgreSQL's default is 100). An idle thread's
+# connection stays open until that thread's next request finds it older than CONN_MAX_AGE and replaces it.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several gunicorn workers and the refresh command share one file: in WAL mode readers go on while a
-    # list refresh writes, and IMMEDIATE transactions make writers queue instead of failing with
-    # "database is locked". synchronous=NORMAL is WAL's usual setting: durable across process crashes.
+    # Several gunicorn workers, each thread with a connection of its own, and the task consumer share one
+    # file: in WAL mode readers go on while a list refresh writes, and IMMEDIATE transactions make writers
+    # queue (up to sqlite3's 5 s busy timeout) instead of failing with "database is locked".
+    # synchronous=NORMAL is WAL's usual setting: durable across process crashes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", transaction_mode="IMMEDIATE"
     )

@@ -24,7 +24,7 @@ from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError
 
-from . import details, failures, listing, lookup_limit
+from . import details, failures, listing, lookup_limit, upstream_limit
 from .listing import ApiListQueryForm, ListQueryForm
 from .models import CachedJob, JobListRefresh
 from .openapi import SCHEMA
@@ -69,6 +69,11 @@ def _invalid_query_or_no_credential(request: HttpRequest, project_id: str) -> Js
     return _invalid_query(form) if form.has_fatal_errors() else _no_credential(project_id)
 
 
+def _retry_after(response: JsonResponse, seconds: int) -> JsonResponse:
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def _lookup_failed(error: failures.Explainable) -> JsonResponse:
     """A job lookup's failure with the status and code failures.FAILURES gives it; the title and advice in
     English whatever the language, stable for scripts."""
@@ -79,9 +84,13 @@ def _lookup_failed(error: failures.Explainable) -> JsonResponse:
             f"Try again in {error.retry_after} seconds."
         )
         response = _error(explanation.status, explanation.api_code, message, retry_after=error.retry_after)
-        response["Retry-After"] = str(error.retry_after)
-        return response
+        return _retry_after(response, error.retry_after)
     fields = {"title": explanation.title, "advice": explanation.advice}
+    if isinstance(error, upstream_limit.UpstreamBusy):
+        response = _error(
+            explanation.status, explanation.api_code, explanation.message, retry_after=error.retry_after, **fields
+        )
+        return _retry_after(response, error.retry_after)
     if not isinstance(error, ModelArtsError):
         return _error(explanation.status, explanation.api_code, explanation.message, **fields)
     fields |= {"request_id": error.request_id, "modelarts_code": error.code}
@@ -137,7 +146,8 @@ def _refresh(state: JobListRefresh | None) -> dict:
     """What the background worker does with the list, so a script can wait for a refresh to end.
 
     ``queued_at`` only while a refresh is queued or running: a claim left by a lost task means nothing.
-    ``started_at`` and ``progress`` are those of the refresh running, or else of the last one.
+    ``started_at`` and ``progress`` are those of the refresh running, or else of the last one. A failing
+    list says since when, how many times in a row, and when it is tried again automatically (the back-off).
     """
     activity = state.activity if state else "idle"
     return {
@@ -149,6 +159,9 @@ def _refresh(state: JobListRefresh | None) -> dict:
             "pages_expected": state.pages_expected if state else None,
         },
         "last_error": _last_error(state),
+        "consecutive_failures": state.consecutive_failures if state else 0,
+        "failing_since": _iso(state.failing_since if state else None),
+        "next_try": _iso(state.next_try if state else None),
     }
 
 
@@ -215,9 +228,30 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
         return _no_credential(project_id)
     try:
         job = details.get_job(credential, job_id)
+    except upstream_limit.UpstreamBusy as busy:
+        return _upstream_busy(credential, job_id, busy)
     except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited) as error:
         return _lookup_failed(error)
     return JsonResponse({"is_success": True, **job_fields(job)})
+
+
+def _upstream_busy(credential: Credential, job_id: int, busy: upstream_limit.UpstreamBusy) -> JsonResponse:
+    """Like the page: nothing was asked, so the job as the project's cached list has it, with a notice saying so
+    and from when; a job not in the list is a 503 with Retry-After."""
+    row = details.cached_job(credential, job_id)
+    if row is None:
+        return _lookup_failed(busy)
+    notice = {
+        "code": failures.explain(busy).api_code,
+        "message": (
+            "ModelArts was not asked: this server is already waiting on it for as many requests as it lets wait. "
+            "These are the job's fields from the project's cached list, as fetched at fetched_at; ask again in "
+            "retry_after seconds for current ones."
+        ),
+        "fetched_at": _iso(row.fetched_at),
+        "retry_after": busy.retry_after,
+    }
+    return JsonResponse({"is_success": True, **job_fields(row), "notice": notice})
 
 
 @login_not_required

@@ -24,6 +24,7 @@ from modelarts.http import Timeouts
 
 from .failures import Explanation, explain
 from .lookup_limit import take_detail_lookup
+from .upstream_limit import upstream_slot
 
 USER_AGENT = f"modelarts-dashboard/{__version__} python-requests/{requests.__version__}"
 
@@ -145,14 +146,17 @@ def check_connection(credential: Credential) -> Explanation | None:
     None on success.
 
     Each test reaches ModelArts (and, for a password, IAM), so it takes a lookup from the owner's bucket
-    like a detail lookup: raises LookupRateLimited, and tests nothing, when the owner has none left.
+    like a detail lookup: raises LookupRateLimited, and tests nothing, when the owner has none left. It waits
+    on ModelArts in the request, so it holds one of this process's upstream slots meanwhile: raises
+    UpstreamBusy, and tests nothing (nor charges the bucket), when none is free.
     """
-    take_detail_lookup(credential.owner_id)
     failure = None
-    try:
-        client_for(credential).list_visualization_jobs(page=1, per_page=1)
-    except ModelArtsError as error:
-        failure = explain(error)
+    with upstream_slot():
+        take_detail_lookup(credential.owner_id)
+        try:
+            client_for(credential).list_visualization_jobs(page=1, per_page=1)
+        except ModelArtsError as error:
+            failure = explain(error)
     credential.last_checked_at = timezone.now()
     credential.last_check_ok = failure is None
     credential.last_check_message = failure.message[:500] if failure else ""

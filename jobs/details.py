@@ -19,6 +19,7 @@ from .lookup_limit import take_detail_lookup
 from .models import CachedJob
 from .refresh import row_fields
 from .status import status_for
+from .upstream_limit import upstream_slot
 
 # Part of every detail key: the cache holds pickled jobs and errors, which a release that moves or reshapes
 # their classes could not read back. Bump it with such a change.
@@ -28,19 +29,31 @@ T = TypeVar("T")
 
 
 def _single_flight(key: str, compute: Callable[[], T], ttl: Callable[[T], float], wait_seconds: float) -> T:
-    """One caller computes and caches; callers arriving meanwhile wait for its result (or its error)."""
+    """One caller computes and caches; callers arriving meanwhile wait for its result (or its error).
+
+    A cached result costs nothing. A miss waits on ModelArts, through its own call or another caller's, so it
+    holds one of this process's upstream slots meanwhile: raises UpstreamBusy, at once, when none is free.
+    """
     outcome = cache.get(key)
     if outcome is None:
-        with cache_lock(f"{key}:lock", wait_seconds) as acquired:
-            if acquired:
-                outcome = _compute_outcome(compute, ttl, key)
-        if outcome is None:
-            wait_for_unlock(f"{key}:lock", wait_seconds)
-            outcome = cache.get(key)
-        if outcome is None:  # the holder gave up or its result already expired: do it ourselves
-            outcome = _compute_outcome(compute, ttl, key)
+        with upstream_slot():
+            outcome = _fetch_once(key, compute, ttl, wait_seconds)
     if isinstance(outcome, ModelArtsError):
         raise outcome
+    return outcome
+
+
+def _fetch_once(
+    key: str, compute: Callable[[], T], ttl: Callable[[T], float], wait_seconds: float
+) -> T | ModelArtsError:
+    """The single flight itself: compute under the lock, or wait for whoever holds it and take their result."""
+    with cache_lock(f"{key}:lock", wait_seconds) as acquired:
+        if acquired:
+            return _compute_outcome(compute, ttl, key)
+    wait_for_unlock(f"{key}:lock", wait_seconds)
+    outcome = cache.get(key)
+    if outcome is None:  # the holder gave up or its result already expired: do it ourselves
+        outcome = _compute_outcome(compute, ttl, key)
     return outcome
 
 
@@ -63,9 +76,11 @@ def _detail_ttl(job: VisualizationJob) -> float:
 def get_job(credential: Credential, job_id: int) -> VisualizationJob:
     """A job's details, shared by every viewer using this credential for a few seconds.
 
-    Raises ModelArtsError, crypto.SecretUnreadable, or LookupRateLimited when the credential's owner has
+    Raises ModelArtsError, crypto.SecretUnreadable, LookupRateLimited when the credential's owner has
     used up their detail lookups (only a lookup of a job missing from the cached list that would call
-    ModelArts counts; see take_detail_lookup). A fresh answer also updates the cached list row.
+    ModelArts counts; see take_detail_lookup), or UpstreamBusy when this process already has as many
+    requests waiting on ModelArts as it lets wait (then nothing is charged). A fresh answer also updates the
+    cached list row.
     """
 
     def fetch() -> VisualizationJob:

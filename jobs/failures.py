@@ -16,8 +16,17 @@ from accounts.crypto import SecretMissing, SecretUnreadable
 from modelarts import errors
 
 from .lookup_limit import LookupRateLimited
+from .upstream_limit import UpstreamBusy
 
-Explainable = errors.ModelArtsError | SecretUnreadable | LookupRateLimited
+
+class RefreshTimeLimitExceeded(Exception):
+    """A list refresh still paging after LIST_REFRESH_TIME_LIMIT: it stops, so it never outlives its lock.
+
+    The dashboard's own limit rather than ModelArts' failure, so it is defined here, beside how it is told.
+    """
+
+
+Explainable = errors.ModelArtsError | SecretUnreadable | LookupRateLimited | UpstreamBusy | RefreshTimeLimitExceeded
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,13 @@ FAILURES: dict[type[Exception], Failure] = {
         502,
         "invalid_request",
     ),
+    # A conflict with the job's state, not a bad request: the job's page shows the status that refused it.
+    errors.NotAllowedInStatus: Failure(
+        gettext_noop("The job's current status does not allow this operation."),
+        gettext_noop("Wait a few seconds, then reload the page."),
+        409,
+        "not_allowed_in_status",
+    ),
     # "not_found" whatever code ModelArts used, as for every other missing thing the API is asked for.
     errors.NotFound: Failure(
         gettext_noop("No visualization job with this id exists in this project."),
@@ -160,14 +176,34 @@ FAILURES: dict[type[Exception], Failure] = {
     SecretUnreadable: Failure(
         gettext_noop("The stored secret cannot be read."), _ENTER_SECRET_AGAIN, 503, "secret_unreadable"
     ),
+    # 504 like a ModelArts timeout: the list may well come through next time, or once ModelArts is faster.
+    RefreshTimeLimitExceeded: Failure(
+        gettext_noop("Fetching the whole list took longer than the dashboard allows."),
+        gettext_noop(
+            "The list is fetched again later. If it keeps happening, ModelArts is slow or the list is very "
+            "long: the people who run the dashboard can raise LIST_REFRESH_TIME_LIMIT (and "
+            "LIST_REFRESH_LOCK_SECONDS above it)."
+        ),
+        504,
+        "refresh_time_limit",
+    ),
     # Its advice depends on the wait, so pages say it in words of their own.
     LookupRateLimited: Failure(gettext_noop("Too many job lookups"), "", 429, "rate_limited"),
+    # 503 and not ModelArts' "busy": this server did not ask, as it already waits on ModelArts for as many
+    # requests as it lets wait (a job in the cached list is shown from there instead; see jobs/views.py).
+    UpstreamBusy: Failure(
+        gettext_noop("ModelArts is slow to answer, and the dashboard is already waiting on it for many requests."),
+        gettext_noop(
+            "So that the dashboard stays usable, it did not ask ModelArts this time. Try again in a few seconds."
+        ),
+        503,
+        "upstream_busy",
+    ),
 }
 
 # Advice for ModelArts codes that say more than their error class does.
 CODE_ADVICE: dict[str, str] = {
     "ModelArts.0102": gettext_noop("The workspace does not exist; check the project and workspace."),
-    "ModelArts.0105": gettext_noop("The job's current status does not allow this operation."),
     "ModelArts.0204": gettext_noop("The IAM token is not scoped to a project; check the project id."),
     "ModelArts.2785": gettext_noop(
         "ModelArts has not been authorized (no agency): an administrator must add one under "

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -34,6 +34,8 @@ def _without_nulls_placement(expression):
         return OrderBy(expression.expression, descending=True)
     return expression
 
+
+MAX_BACKOFF_DOUBLINGS = 32  # beyond any cap in seconds; bounds the arithmetic for a list failing for years
 
 # The list's default order (listing.py): newest first, jobs without a creation time last, then by id.
 NEWEST_FIRST = (F("create_time").desc(nulls_last=True), F("job_id").desc())
@@ -117,6 +119,12 @@ class JobListRefresh(models.Model):
     # Progress of the refresh running or last run: list pages fetched of the pages ModelArts' total implies.
     pages_fetched = models.IntegerField(default=0)
     pages_expected = models.IntegerField(null=True)  # unknown until the first page answered
+    # Back-off: failed refreshes in a row, and when the first of them failed; a successful one clears both.
+    consecutive_failures = models.IntegerField(default=0)
+    failing_since = models.DateTimeField(null=True)
+    # When a page or the JSON list last showed the list (to within VIEW_RECORD_INTERVAL): the periodic task
+    # keeps only lists viewed in the last KEEP_FRESH_DAYS fresh.
+    last_viewed_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"Job list of {self.credential}"
@@ -150,8 +158,39 @@ class JobListRefresh(models.Model):
         return self.fetched_at is None and bool(self.last_error)
 
     @property
+    def next_try(self) -> datetime | None:
+        """The earliest automatic refresh after failures in a row, or None when the last refresh succeeded.
+
+        A failing credential is not asked again on every view: each failure doubles the wait, from LIST_TTL up
+        to LIST_BACKOFF_MAX_SECONDS, so a list that has failed all night costs ModelArts a call an hour.
+        "Refresh now" does not wait for it (only for the cooldown).
+        """
+        if self.consecutive_failures <= 0 or self.last_error_at is None:
+            return None
+        doubled = settings.LIST_TTL * 2 ** min(self.consecutive_failures - 1, MAX_BACKOFF_DOUBLINGS)
+        return self.last_error_at + timedelta(seconds=min(doubled, settings.LIST_BACKOFF_MAX_SECONDS))
+
+    @property
     def last_failure(self) -> Explanation | None:
         """The last refresh's failure as people are told it, or None when it succeeded."""
         if not self.last_error:
             return None
         return explain_stored(self.last_error_kind, self.last_error_code, self.last_error)
+
+
+class WorkerHeartbeat(models.Model):
+    """A task-queue consumer was alive at ``seen_at``: pages warn when none has been for a while (jobs.heartbeat).
+
+    In the database, because the web processes cannot see a consumer's local-memory cache; one row per consumer
+    process, rewritten in place, and pruned once it has been silent for long.
+    """
+
+    host = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["host", "pid"], name="one_heartbeat_per_consumer")]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -81,8 +81,8 @@ ERROR = {
                     "type": "string",
                     "description": (
                         "unauthenticated, not_found, invalid_query, too_many_parameters, bad_request, "
-                        "method_not_allowed, rate_limited, secret_missing, secret_unreadable, credential_malformed, "
-                        "list_unavailable, server_error; "
+                        "method_not_allowed, rate_limited, upstream_busy, secret_missing, secret_unreadable, "
+                        "credential_malformed, list_unavailable, server_error; "
                         "for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when "
                         "it gave none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, "
                         "bad_response)."
@@ -93,7 +93,10 @@ ERROR = {
                 "advice": {"type": "string", "description": "What to do about it."},
                 "request_id": {"type": "string", "description": "ModelArts' request id, for Huawei support."},
                 "modelarts_code": {"type": "string", "description": "ModelArts' error code verbatim, or empty."},
-                "retry_after": {"type": "integer", "description": "For rate_limited: seconds until a new try."},
+                "retry_after": {
+                    "type": "integer",
+                    "description": "For rate_limited and upstream_busy: seconds until a new try.",
+                },
                 "fields": {
                     "type": "object",
                     "description": "For invalid_query: the errors of each query parameter.",
@@ -197,7 +200,9 @@ SCHEMA = {
                 "summary": "One job's details, fresh from ModelArts",
                 "description": (
                     "Asked of ModelArts with your credential for the project; shared for a few seconds by "
-                    "everyone asking for the same job with the same credential."
+                    "everyone asking for the same job with the same credential. When the server is already "
+                    "waiting on ModelArts for as many requests as it lets wait, it does not ask: a job in the "
+                    "project's cached list comes from there, marked by notice; any other is a 503 upstream_busy."
                 ),
                 "parameters": [_ref("parameters", "ProjectId"), _ref("parameters", "JobId")],
                 "responses": {
@@ -226,7 +231,21 @@ SCHEMA = {
                     },
                     "500": _ref("responses", "ServerError"),
                     "502": _json("Error", "ModelArts failed or refused (credentials, permissions, errors)."),
-                    "503": _json("Error", "ModelArts is busy, or the stored secret cannot be decrypted."),
+                    "503": {
+                        "description": (
+                            "ModelArts is busy (code busy, or its own code); the server is already waiting on "
+                            "ModelArts for as many requests as it lets wait and the job is not in the cached list "
+                            "(code upstream_busy, with retry_after, also sent as the Retry-After header); or the "
+                            "stored secret cannot be decrypted (code secret_unreadable)."
+                        ),
+                        "headers": {
+                            "Retry-After": {
+                                "description": "Seconds to wait (with upstream_busy).",
+                                "schema": {"type": "integer", "minimum": 1},
+                            }
+                        },
+                        "content": {"application/json": {"schema": _ref("schemas", "Error")}},
+                    },
                     "504": _json("Error", "ModelArts did not answer in time."),
                 },
             }
@@ -283,9 +302,24 @@ SCHEMA = {
                     {
                         "type": "object",
                         "required": ["is_success"],
-                        "properties": {"is_success": {"const": True}},
+                        "properties": {"is_success": {"const": True}, "notice": _ref("schemas", "Notice")},
                     },
                 ]
+            },
+            "Notice": {
+                "type": "object",
+                "description": (
+                    "Present only when ModelArts was not asked: the job's fields are those of the project's cached "
+                    "list, from fetched_at, because the server was already waiting on ModelArts for as many "
+                    "requests as it lets wait (code upstream_busy)."
+                ),
+                "required": ["code", "message", "fetched_at", "retry_after"],
+                "properties": {
+                    "code": {"const": "upstream_busy"},
+                    "message": {"type": "string"},
+                    "fetched_at": {"type": "string", "format": "date-time", "description": "When the row was fetched."},
+                    "retry_after": {"type": "integer", "minimum": 1, "description": "Seconds until current details."},
+                },
             },
             "JobList": {
                 "type": "object",
@@ -311,13 +345,25 @@ SCHEMA = {
                     "What the background worker does with the list: a stale or never-fetched list is served as "
                     "stored while a refresh is queued, and the next answers show its progress."
                 ),
-                "required": ["state", "queued_at", "started_at", "progress", "last_error"],
+                "required": [
+                    "state",
+                    "queued_at",
+                    "started_at",
+                    "progress",
+                    "last_error",
+                    "consecutive_failures",
+                    "failing_since",
+                    "next_try",
+                ],
                 "properties": {
                     "state": {"type": "string", "enum": ["idle", "queued", "running"]},
                     "queued_at": {
                         "type": ["string", "null"],
                         "format": "date-time",
-                        "description": "When the refresh queued or running was queued (UTC); null when idle.",
+                        "description": (
+                            "When the refresh queued or running was queued, or is due if the periodic refresh "
+                            "scheduled it for later (UTC); null when idle."
+                        ),
                     },
                     "started_at": {
                         "type": ["string", "null"],
@@ -333,6 +379,25 @@ SCHEMA = {
                         },
                     },
                     "last_error": {"oneOf": [_ref("schemas", "RefreshError"), {"type": "null"}]},
+                    "consecutive_failures": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Refreshes failed in a row; 0 when the last one succeeded.",
+                    },
+                    "failing_since": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": "When the first of those failures happened (UTC); null when not failing.",
+                    },
+                    "next_try": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": (
+                            "A failing list is refreshed automatically again only from this time on (UTC): "
+                            "LIST_TTL doubled after each failure in a row, at most an hour by default. "
+                            "Null when not failing."
+                        ),
+                    },
                 },
             },
             "RefreshError": {

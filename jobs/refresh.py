@@ -22,7 +22,7 @@ from modelarts.client import ModelArtsClient, VisualizationJob
 from modelarts.errors import InvalidRequest, ModelArtsError
 
 from .clients import client_for
-from .failures import Explanation, explain
+from .failures import Explanation, RefreshTimeLimitExceeded, explain
 from .locks import cache_lock, wait_for_unlock
 from .models import CachedJob, JobListRefresh
 from .status import status_for
@@ -32,13 +32,16 @@ FALLBACK_PAGE_SIZE = 100  # what older API versions accept
 PAGE_SIZE_RETRY_AFTER = timedelta(days=1)  # how long a credential keeps the smaller page once refused
 # ModelArts names the parameter it refuses ("Parameter per_page should be an integer [1,100], not '1000'").
 PAGE_SIZE_REFUSAL = re.compile(r"per_?page|page[ _]?size", re.IGNORECASE)
+VIEW_RECORD_INTERVAL = timedelta(minutes=10)  # how precisely a list's last view is known (KEEP_FRESH_DAYS)
 MAX_LIST_PAGES = 1000  # a bound, in case ModelArts reports a nonsensical total
 STATISTICS_CHANGE_ROWS = 1000  # a refresh that changes a list's size by this much updates the statistics
 logger = logging.getLogger(__name__)
-# What a refresh writes when it ends: everything but the queue's claim (jobs.tasks), which a viewer may set
-# meanwhile and which the queued task clears.
+# What a refresh writes when it ends: everything but the queue's claim (jobs.tasks) and the time the list was
+# last viewed, which viewers may set meanwhile.
 OUTCOME_FIELDS = [
-    field.name for field in JobListRefresh._meta.concrete_fields if field.name not in ("id", "credential", "queued_at")
+    field.name
+    for field in JobListRefresh._meta.concrete_fields
+    if field.name not in ("id", "credential", "queued_at", "last_viewed_at")
 ]
 
 
@@ -84,20 +87,29 @@ def list_states(credentials: list[Credential]) -> dict[int, JobListRefresh | Non
     return {state.credential_id: state for state in JobListRefresh.objects.filter(credential__in=credentials)}
 
 
+def record_views(states: dict[int, JobListRefresh | None], now: datetime) -> None:
+    """Records that the lists were viewed, for the periodic task (jobs.tasks.lists_to_keep_fresh): only those
+    last recorded VIEW_RECORD_INTERVAL ago or more, in one UPDATE, so most views write nothing."""
+    due = [
+        credential_id
+        for credential_id, state in states.items()
+        if state is not None and (state.last_viewed_at is None or now - state.last_viewed_at >= VIEW_RECORD_INTERVAL)
+    ]
+    if due:
+        JobListRefresh.objects.filter(credential_id__in=due).update(last_viewed_at=now)
+
+
 def is_stale(state: JobListRefresh | None, now: datetime) -> bool:
     return state is None or state.fetched_at is None or now - state.fetched_at > timedelta(seconds=settings.LIST_TTL)
 
 
 def needs_refresh(state: JobListRefresh | None, now: datetime) -> bool:
-    """Whether a page view should queue a refresh: the list is stale, and did not fail moments ago (after a
-    failure, page views leave ModelArts alone for a while; "Refresh now" tries after the cooldown)."""
-    return is_stale(state, now) and not _recently_failed(state, now)
-
-
-def _recently_failed(state: JobListRefresh | None, now: datetime) -> bool:
-    if state is None or not state.last_error or state.last_error_at is None:
+    """Whether an automatic refresh (a page view's, the periodic task's) is due: the list is stale, and a list
+    that keeps failing has waited out its back-off (JobListRefresh.next_try; "Refresh now" does not wait)."""
+    if not is_stale(state, now):
         return False
-    return now - state.last_error_at < timedelta(seconds=settings.LIST_RETRY_AFTER_FAILURE)
+    next_try = state.next_try if state is not None else None
+    return next_try is None or now >= next_try
 
 
 def cooldown(state: JobListRefresh | None, now: datetime) -> Cooldown | None:
@@ -147,8 +159,8 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
     state.save(update_fields=["started_at", "pages_fetched", "pages_expected"])
     fetcher = _ListFetcher(credential, _page_size_for(state, state.started_at), _progress_recorder(state))
     try:
-        jobs = fetcher.fetch_all()
-    except (ModelArtsError, SecretUnreadable) as error:
+        jobs = fetcher.fetch_all(deadline=started + settings.LIST_REFRESH_TIME_LIMIT)
+    except (ModelArtsError, SecretUnreadable, RefreshTimeLimitExceeded) as error:
         explanation = explain(error)
         _record_failure(state, explanation, fetcher)
         return RefreshResult(fetched=True, upstream_calls=fetcher.calls, error=explanation)
@@ -166,7 +178,8 @@ def _fetch_and_store(credential: Credential) -> RefreshResult:
         state.upstream_calls = fetcher.calls
         _remember_page_size(state, fetcher, now)
         state.last_error = state.last_error_kind = state.last_error_code = ""
-        state.last_error_at = None
+        state.last_error_at = state.failing_since = None
+        state.consecutive_failures = 0
         state.save(update_fields=OUTCOME_FIELDS)
     if abs(len(jobs) - replaced) >= STATISTICS_CHANGE_ROWS:
         _update_planner_statistics()
@@ -199,7 +212,10 @@ def _update_planner_statistics() -> None:
 
 
 def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFetcher) -> None:
+    """Keeps the previous list, and counts the failure towards the back-off (JobListRefresh.next_try)."""
     state.finished_at = state.last_error_at = timezone.now()
+    state.consecutive_failures += 1
+    state.failing_since = state.failing_since or state.finished_at
     state.last_error = error.message
     state.last_error_kind = error.kind
     state.last_error_code = error.code[:100]
@@ -212,6 +228,8 @@ def _record_failure(state: JobListRefresh, error: Explanation, fetcher: _ListFet
             "last_error",
             "last_error_kind",
             "last_error_code",
+            "consecutive_failures",
+            "failing_since",
             "upstream_calls",
             "page_size",
             "page_size_fell_back_at",
@@ -250,13 +268,20 @@ class _ListFetcher:
         self.job_count_limit: int | None = None
         self.quotas: int | None = None
 
-    def fetch_all(self) -> dict[int, VisualizationJob]:
+    def fetch_all(self, deadline: float) -> dict[int, VisualizationJob]:
+        """Every page, unless time.monotonic() passes ``deadline`` (LIST_REFRESH_TIME_LIMIT): then it stops
+        between pages, as a refresh running past its lock's expiry could be joined by a second one."""
         client = client_for(self.credential)
         first = self._first_page(client)
         jobs = {job.job_id: job for job in first.jobs}
         pages = max(min(math.ceil(first.total / self.page_size), MAX_LIST_PAGES), 1)
         self.on_page(1, pages)
         for page in range(2, pages + 1):
+            if time.monotonic() >= deadline:
+                raise RefreshTimeLimitExceeded(
+                    f"Stopped after {page - 1} of {pages} pages: a refresh may take "
+                    f"{settings.LIST_REFRESH_TIME_LIMIT} s (LIST_REFRESH_TIME_LIMIT)."
+                )
             listing = self._page(client, page)
             jobs.update((job.job_id, job) for job in listing.jobs)
             self.on_page(page, pages)

@@ -20,7 +20,7 @@ from accounts.views import secret_unreadable
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import details, failures, listing, lookup_limit, refresh, tasks
+from . import details, failures, listing, lookup_limit, refresh, tasks, upstream_limit
 from .forms import LookupForm
 from .listing import JobList, ListQueryForm
 from .models import CachedJob
@@ -140,14 +140,19 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
     context = {"credential": credential, "job_id": job_id, "page_url": page_url}
     try:
         context["job"] = details.get_job(credential, job_id)
-    except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited) as error:
+    except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
         return _lookup_failed(request, context, error)
     return render(request, "jobs/job_detail.html", context)
 
 
 def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explainable) -> HttpResponse:
     """A job lookup's failure as a page, with the status failures.FAILURES gives it. A ModelArts failure shows
-    on the job's page, beside the cached row if there is one; a wait shows when to try again (Retry-After)."""
+    on the job's page, beside the cached row if there is one; a wait shows when to try again (Retry-After).
+
+    When this process already waits on ModelArts for as many requests as it lets wait (UpstreamBusy), nothing
+    was asked and nothing waited: the page shows the cached row, saying it is the list's, as a whole page
+    (200); without one it is the failure, a 503 with Retry-After.
+    """
     if isinstance(error, SecretUnreadable):
         return secret_unreadable(request, context["credential"], error)
     explanation = context["explanation"] = failures.explain(error)
@@ -157,5 +162,10 @@ def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explaina
         response["Retry-After"] = str(error.retry_after)
         return response
     job = details.cached_job(context["credential"], context["job_id"])
+    if isinstance(error, upstream_limit.UpstreamBusy) and job is not None:
+        return render(request, "jobs/job_detail.html", {**context, "job": job, "busy": True})
     context.update(error=error, job=job, gone=isinstance(error, NotFound))
-    return render(request, "jobs/job_detail.html", context, status=explanation.status)
+    response = render(request, "jobs/job_detail.html", context, status=explanation.status)
+    if isinstance(error, upstream_limit.UpstreamBusy):
+        response["Retry-After"] = str(error.retry_after)
+    return response

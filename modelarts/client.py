@@ -1,11 +1,13 @@
 """The ModelArts visualization-job API: one method per call, typed results, every quirk absorbed here.
 
 The client knows nothing of Django: it is given an endpoint, a project id, an auth object (see auth.py),
-timeouts and a User-Agent, so it can be used and tested on its own.
+timeouts and a User-Agent, so it can be used and tested on its own. It sends what it is given: checking
+names and descriptions against ModelArts' rules is for the form that asks for them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +42,29 @@ class VisualizationJob:
     train_url: str
     resource_id: str
     remaining_duration_ms: int | None
-    schedule: dict[str, Any] | None = None  # auto-stop settings, e.g. {"type": "stop", "duration": 2, ...}
+    # Auto-stop settings as one object with ``time_unit``, e.g. {"type": "stop", "time_unit": "HOURS", "duration": 2}
+    schedule: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Auto-stop for a new job: stop it ``duration`` hours after it starts (ModelArts allows 0-24)."""
+
+    duration: int
+    time_unit: str = "HOURS"
+    type: str = "stop"
+
+
+@dataclass(frozen=True)
+class CreatedJob:
+    """What ModelArts says about a job it accepted. Only the id is required: the job exists once ModelArts
+    says so, and a missing detail must not make a created job look like a failed creation."""
+
+    job_id: int
+    job_name: str
+    status: int | None
+    create_time: datetime | None
+    service_url: str
 
 
 @dataclass(frozen=True)
@@ -53,7 +77,10 @@ class JobList:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Retries apply to GET only: on connection errors, 429 and 502/503/504; everything else fails fast."""
+    """GET is retried on connection errors, 429 and 502/503/504. Writes only on connection errors, where no
+    byte of the request was sent (urllib3 counts a connect error whatever the method, and checks the method
+    for statuses): after a 5xx, a 429 or a timeout ModelArts may have acted on a write already, and doing it
+    twice is not harmless (two jobs created). Everything else fails fast."""
 
     attempts: int = 3
     backoff_seconds: float = 0.5
@@ -100,7 +127,7 @@ class ModelArtsClient:
         self.session = session or new_session(user_agent, retry)
 
     def get_visualization_job(self, job_id: int) -> VisualizationJob:
-        body = self._get(["visualization-jobs", str(job_id)], [])
+        body = self._call("GET", ["visualization-jobs", str(job_id)])
         return parse_job(body)
 
     def list_visualization_jobs(
@@ -123,26 +150,73 @@ class ModelArtsClient:
             params.append(("status", str(status)))
         if search:
             params.append(("search_content", search))
-        return parse_job_list(self._get(["visualization-jobs"], params))
+        return parse_job_list(self._call("GET", ["visualization-jobs"], params))
 
-    def _get(self, segments: list[str], params: list[tuple[str, str]]) -> dict[str, Any]:
+    # Writes. Create, stop, restart and delete are asynchronous: the job's detail or list shows their effect.
+    # The bodies are the ones the signing vectors record (stop sends {}, restart and delete nothing).
+
+    def create_visualization_job(
+        self,
+        name: str,
+        train_url: str,
+        job_type: Literal["tensorboard", "mindinsight"] = "tensorboard",
+        description: str = "",
+        schedule: Schedule | None = None,
+        flavor: str | None = None,
+    ) -> CreatedJob:
+        """``flavor`` is a resource flavor code; ModelArts picks one when it is not given."""
+        body: dict[str, Any] = {"job_name": name, "job_desc": description, "train_url": train_url, "job_type": job_type}
+        if flavor is not None:
+            body["flavor"] = {"code": flavor}
+        if schedule is not None:
+            body["schedule"] = {"type": schedule.type, "time_unit": schedule.time_unit, "duration": schedule.duration}
+        return parse_created_job(self._call("POST", ["visualization-jobs"], body=json_bytes(body)))
+
+    def update_description(self, job_id: int, description: str) -> None:
+        self._call("PUT", ["visualization-jobs", str(job_id)], body=json_bytes({"job_desc": description}))
+
+    def stop(self, job_id: int) -> None:
+        self._call("POST", ["visualization-jobs", str(job_id), "stop"], body=json_bytes({}))
+
+    def restart(self, job_id: int) -> None:
+        self._call("POST", ["visualization-jobs", str(job_id), "restart"])
+
+    def delete(self, job_id: int) -> None:
+        self._call("DELETE", ["visualization-jobs", str(job_id)])
+
+    def _call(
+        self, method: str, segments: list[str], params: list[tuple[str, str]] | None = None, body: bytes | None = None
+    ) -> dict[str, Any]:
+        """One API call. A 401 is a refusal before anything was done, so after renewing the authentication
+        (an expired IAM token) sending it once more is safe for writes too."""
         url = self.endpoint + build_path(["v1", self.project_id, *segments])
         if params:
             url += "?" + build_query(params)
-        response = self._send(url)
+        response = self._send(method, url, body)
         if response.status_code == 401 and self.auth.renew():
-            response = self._send(url)
+            response = self._send(method, url, body)
         return parse_body(response)
 
-    def _send(self, url: str) -> requests.Response:
+    def _send(self, method: str, url: str, body: bytes | None) -> requests.Response:
         return send(
             self.session,
-            "GET",
+            method,
             url,
             timeouts=self.timeouts,
             max_response_bytes=self.max_response_bytes,
             auth=self.auth,
+            data=body,
         )
+
+
+def json_bytes(value: dict[str, Any]) -> bytes:
+    """The exact bytes of a request body, which are also the bytes signed: compact, with non-ASCII text kept
+    as UTF-8, the serialization of Huawei's own signer in the signing vectors. What is not valid JSON
+    (NaN, infinities) or not valid UTF-8 (an unpaired surrogate) is refused before anything is sent."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("The request body holds text that is not valid UTF-8.") from exc
 
 
 def new_session(user_agent: str, retry: RetryPolicy) -> requests.Session:
@@ -202,11 +276,8 @@ def parse_job_list(body: dict[str, Any]) -> JobList:
 def parse_job(item: Any) -> VisualizationJob:
     if not isinstance(item, dict):
         raise BadResponse(f"A job should be a JSON object, got {type(item).__name__}.")
-    job_id = _integer(item, "job_id")
-    if job_id <= 0:
-        raise BadResponse(f"The field 'job_id' should be a positive integer, got {job_id}.")
     return VisualizationJob(
-        job_id=job_id,
+        job_id=_job_id(item),
         job_name=_text(item, "job_name"),
         status=_integer(item, "status", limit=MAX_INTEGER),
         create_time=_datetime_from_epoch_ms(item, "create_time"),
@@ -216,8 +287,39 @@ def parse_job(item: Any) -> VisualizationJob:
         train_url=_text(item, "train_url"),
         resource_id=_text(item, "resource_id"),
         remaining_duration_ms=_integer(item, "remaining_duration", required=False),
-        schedule=clean_json(item["schedule"]) if isinstance(item.get("schedule"), dict) else None,
+        schedule=_schedule(item.get("schedule")),
     )
+
+
+def parse_created_job(body: dict[str, Any]) -> CreatedJob:
+    """The create answer's numbers may be strings (the reference's sample has ``"job_id": "10"``)."""
+    return CreatedJob(
+        job_id=_job_id(body),
+        job_name=_text(body, "job_name"),
+        status=_integer(body, "status", required=False, limit=MAX_INTEGER),
+        create_time=_datetime_from_epoch_ms(body, "create_time"),
+        service_url=_text(body, "service_url"),
+    )
+
+
+def _job_id(item: dict[str, Any]) -> int:
+    job_id = _integer(item, "job_id")
+    if job_id <= 0:
+        raise BadResponse(f"The field 'job_id' should be a positive integer, got {job_id}.")
+    return job_id
+
+
+def _schedule(value: Any) -> dict[str, Any] | None:
+    """The reference calls ``schedule`` an object, its create sample sends a one-element array, and a list
+    sample shows it back with ``timeUnit``: every form becomes one object with ``time_unit``."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, dict):
+        return None
+    schedule: dict[str, Any] = clean_json(value)
+    if "timeUnit" in schedule and "time_unit" not in schedule:
+        schedule["time_unit"] = schedule.pop("timeUnit")
+    return schedule
 
 
 def _datetime_from_epoch_ms(item: dict[str, Any], field: str) -> datetime | None:

@@ -108,6 +108,11 @@ class InvalidRequest(ModelArtsError):
     """ModelArts refused the request's parameters."""
 
 
+class NotAllowedInStatus(InvalidRequest):
+    """ModelArts refused an operation because of the job's current status (stopping a stopped job, deleting
+    one that is starting): the request was fine, the moment was not, so callers tell it apart."""
+
+
 class NotFound(ModelArtsError):
     """No visualization job with the id asked for."""
 
@@ -122,7 +127,7 @@ CODES: dict[str, type[ModelArtsError]] = {
     "ModelArts.0104": InvalidRequest,
     "ModelArts.0107": InvalidRequest,
     "ModelArts.0102": InvalidRequest,
-    "ModelArts.0105": InvalidRequest,
+    "ModelArts.0105": NotAllowedInStatus,
     "ModelArts.0201": TokenRejected,
     "ModelArts.0202": TokenRejected,
     "ModelArts.0203": TokenRejected,

@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-ttl", type=float, default=86400, help="IAM token lifetime in seconds")
     parser.add_argument("--clock-offset", type=float, default=0, help="seconds added to the simulator's clock")
     parser.add_argument(
+        "--pace", type=float, default=2, help="seconds a job stays in each intermediate status after a write"
+    )
+    parser.add_argument("--running-quota", type=int, default=50, help="jobs that may be active at once")
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -91,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.projects < 0:
         parser.error("--projects must be 0 or more")
+    if args.pace < 0 or args.running_quota < 0:
+        parser.error("--pace and --running-quota must be 0 or more")
     try:
         sim = Simulator(
             host=args.host,
@@ -104,6 +110,8 @@ def main(argv: list[str] | None = None) -> None:
             detail_latency_ms=args.detail_latency_ms,
             token_ttl_seconds=args.token_ttl,
             clock_offset_seconds=args.clock_offset,
+            pace_seconds=args.pace,
+            running_quota=args.running_quota,
             faults=[*args.fault, *args.fault_job],
             projects=args.projects,
             verbose=args.verbose,

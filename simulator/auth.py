@@ -7,7 +7,8 @@ here as it would be by the real gateway.
 
 Refusals (gateway errors carry ``request_id``; ModelArts errors carry ``is_success: false``):
 
-- no ``Authorization`` and no ``X-Auth-Token``: 401 ModelArts.0205
+- no ``Authorization`` and no ``X-Auth-Token``: 401 APIGW.0301 ("x-auth-token not found"), as Huawei's
+  troubleshooting guide shows the gateway answering
 - ``Authorization`` not of the form ``SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..``: 401 ModelArts.0206
 - ``host`` or ``x-sdk-date`` not signed, a signed header absent, ``X-Sdk-Date`` missing or unparseable,
   unknown access key, wrong signature: 401 APIGW.0301
@@ -15,11 +16,16 @@ Refusals (gateway errors carry ``request_id``; ModelArts errors carry ``is_succe
 - unknown token: 401 APIGW.0301 ("decrypt token fail"); expired token: 401 APIGW.0301 ("token expires")
 
 When both a token and a signature are sent, the token is used.
+
+IAM's password login is scoped to one project, named by id (``{"project": {"id": ...}}``) or by name within
+the account's domain (``{"project": {"name": "cn-north-4", "domain": {"name": ...}}}``, or the domain's
+``id``); its answer carries the token's project, user, ``roles`` and a ``catalog`` of endpoints.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import secrets
 import threading
@@ -96,7 +102,7 @@ def authenticate(
         return _check_token(request, tokens.get(token), now)
     authorization = request.headers.get("authorization")
     if authorization is None:
-        return modelarts_error(401, "ModelArts.0205", "Authorization header missing.")
+        return _refused(request, "x-auth-token not found")
     fields = parse_authorization(authorization)
     if fields is None:
         return modelarts_error(401, "ModelArts.0206", "Authorization header is malformed.")
@@ -164,14 +170,15 @@ def issue_token(
         return iam_error(400, f"Invalid input for field '{invalid}'.", "Bad Request")
     except ValueError:
         return iam_error(400, "The request body is not valid JSON.", "Bad Request")
-    domain_name, user_name, password, project_id = login
+    domain_name, user_name, password, scope = login
     tenant = next(
         (t for t in tenants if t.domain_name == domain_name and t.user_name == user_name),
         None,
     )
     if tenant is None or not hmac.compare_digest(tenant.password.encode(), password.encode()):
         return iam_error(401, "The username or password is wrong.", "Unauthorized")
-    if project_id not in tenant.project_ids:
+    project_id = _scoped_project(tenant, scope)
+    if project_id is None:
         return iam_error(401, "The request you have made requires authentication.", "Unauthorized")
     token, issued = tokens.issue(tenant, project_id, now, ttl_seconds)
     return json_reply(201, _token_body(issued), headers=(("X-Subject-Token", token),))
@@ -181,8 +188,18 @@ class _InvalidField(ValueError):
     """A field of the login body is missing or has the wrong type; the message is its path."""
 
 
-def _parse_password_login(body: object) -> tuple[str, str, str, str]:
-    """(domain name, user name, password, project id) from the IAM password body, checked strictly."""
+@dataclass(frozen=True)
+class _ProjectScope:
+    """The project a login asks for: its id, or its name and its domain's name or id."""
+
+    project_id: str | None = None
+    name: str | None = None
+    domain_name: str | None = None
+    domain_id: str | None = None
+
+
+def _parse_password_login(body: object) -> tuple[str, str, str, _ProjectScope]:
+    """(domain name, user name, password, project scope) from the IAM password body, checked strictly."""
     identity = _field(body, "auth", "identity", kind=dict)
     if _field(identity, "methods", kind=list, path="auth.identity") != ["password"]:
         raise _InvalidField("auth.identity.methods")
@@ -191,8 +208,28 @@ def _parse_password_login(body: object) -> tuple[str, str, str, str]:
         _field(user, "domain", "name", kind=str, path="auth.identity.password.user"),
         _field(user, "name", kind=str, path="auth.identity.password.user"),
         _field(user, "password", kind=str, path="auth.identity.password.user"),
-        _field(body, "auth", "scope", "project", "id", kind=str),
+        _parse_project_scope(_field(body, "auth", "scope", "project", kind=dict)),
     )
+
+
+def _parse_project_scope(project: dict) -> _ProjectScope:
+    path = "auth.scope.project"
+    if "id" in project or "name" not in project:
+        return _ProjectScope(project_id=_field(project, "id", kind=str, path=path))
+    domain = _field(project, "domain", kind=dict, path=path)
+    name = _field(project, "name", kind=str, path=path)
+    if "id" in domain:
+        return _ProjectScope(name=name, domain_id=_field(domain, "id", kind=str, path=f"{path}.domain"))
+    return _ProjectScope(name=name, domain_name=_field(domain, "name", kind=str, path=f"{path}.domain"))
+
+
+def _scoped_project(tenant: Tenant, scope: _ProjectScope) -> str | None:
+    """The id of the tenant's project the scope names, if it names one of them."""
+    if scope.project_id is not None:
+        return scope.project_id if scope.project_id in tenant.project_ids else None
+    if scope.domain_name not in (None, tenant.domain_name) or scope.domain_id not in (None, tenant.domain_id):
+        return None
+    return next((pid for pid in tenant.project_ids if tenant.project_name(pid) == scope.name), None)
 
 
 def _field(value: object, *names: str, kind: type[T], path: str = "") -> T:
@@ -209,15 +246,40 @@ def _field(value: object, *names: str, kind: type[T], path: str = "") -> T:
 def _token_body(issued: IssuedToken) -> dict[str, object]:
     tenant = issued.tenant
     domain = {"id": tenant.domain_id, "name": tenant.domain_name}
+    project_name = tenant.project_name(issued.project_id)
     return {
         "token": {
             "expires_at": _iso(issued.expires_at),
             "issued_at": _iso(issued.issued_at),
             "methods": ["password"],
-            "project": {"id": issued.project_id, "name": tenant.region, "domain": domain},
+            "catalog": [_catalog_entry(tenant, service, kind) for service, kind in CATALOG_SERVICES],
+            "roles": [{"id": _stable_id("role", role), "name": role} for role in ROLES],
+            "project": {"id": issued.project_id, "name": project_name, "domain": domain},
             "user": {"id": tenant.user_id, "name": tenant.user_name, "domain": domain, "password_expires_at": ""},
         }
     }
+
+
+# IAM lists every service of the region; the two this product speaks to stand for them.
+CATALOG_SERVICES = (("modelarts", "modelarts"), ("iam", "identity"))
+ROLES = ("te_admin",)  # the role of an account's administrators
+
+
+def _catalog_entry(tenant: Tenant, service: str, kind: str) -> dict[str, object]:
+    """One catalog service, its public endpoint as IAM lists it (the simulator itself answers in its place)."""
+    endpoint = {
+        "id": _stable_id("endpoint", service, tenant.region),
+        "interface": "public",
+        "region": tenant.region,
+        "region_id": tenant.region,
+        "url": f"https://{service}.{tenant.region}.myhuaweicloud.com" + ("/v3" if kind == "identity" else ""),
+    }
+    return {"id": _stable_id("service", service), "name": service, "type": kind, "endpoints": [endpoint]}
+
+
+def _stable_id(*parts: str) -> str:
+    """32 hex digits derived from names, shaped like IAM's ids, the same in every run."""
+    return hashlib.sha256("/".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def _iso(timestamp: float) -> str:

@@ -10,9 +10,11 @@ Bodies are JSON; a bad request is a 400 ``{"error": "..."}``.
 - ``PATCH /_simulator/projects/<project_id>/jobs/<job_id>`` ``{<fields>}`` (answers the job as served)
 - ``PUT /_simulator/projects/<project_id>/job-count`` ``{"count": N}``
 - ``POST /_simulator/tokens/expire``
-- ``GET /_simulator/calls`` (answers ``{"token": n, "list": n, "detail": n}``)
+- ``GET /_simulator/calls`` (answers ``{"token": n, "list": n, "detail": n, "create": n, ...}``, every route)
 - ``PUT /_simulator/settings`` with any of ``SETTINGS`` (answers all settings); ``latency_ms`` delays every
-  API call, ``token_latency_ms``, ``list_latency_ms`` and ``detail_latency_ms`` add to it on their route
+  API call, ``token_latency_ms``, ``list_latency_ms`` and ``detail_latency_ms`` add to it on their route;
+  ``pace_seconds`` is how long a job stays in each intermediate status after a write (from the next write
+  on), ``running_quota`` how many jobs may be active at once
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ SETTINGS = (
     "max_per_page",
     "token_ttl_seconds",
     "clock_offset_seconds",
+    "pace_seconds",
+    "running_quota",
 )
 
 _JOB = re.compile(r"/_simulator/projects/(?P<project_id>[^/]+)/jobs/(?P<job_id>\d+)")
@@ -103,6 +107,11 @@ def _update_settings(sim: Simulator, body: dict[str, object]) -> dict[str, objec
     for name, value in body.items():
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _BadRequest(f"{name} must be a number")
+    pace, quota = body.get("pace_seconds", 0), body.get("running_quota", 0)
+    if not isinstance(pace, int | float) or pace < 0:
+        raise _BadRequest("pace_seconds must not be negative")
+    if not isinstance(quota, int) or quota < 0:
+        raise _BadRequest("running_quota must be a non-negative integer")
     for name, value in body.items():
         setattr(sim, name, value)
     return {name: getattr(sim, name) for name in SETTINGS}

@@ -1,7 +1,8 @@
 """Injected faults: the ways the real service, its gateway or a proxy in between misbehave.
 
-A rule applies to every call it matches (``route`` limits it to "token", "list" or "detail"; ``job_id`` to
-the detail call of that job) until it has applied ``times`` times (forever if None).
+A rule applies to every call it matches (``route`` limits it to one of ``ROUTES``: "token", "list",
+"detail" or a write, "create", "update", "stop", "restart" or "delete"; ``job_id`` to the detail call of
+that job) until it has applied ``times`` times (forever if None).
 
 Faults happen at one of two stages, as they would in real life:
 
@@ -38,7 +39,7 @@ from simulator.wire import (
     modelarts_error,
 )
 
-ROUTES = frozenset({"token", "list", "detail"})
+ROUTES = frozenset({"token", "list", "detail", "create", "update", "stop", "restart", "delete"})
 BEFORE_AUTH = frozenset({"timeout", "slow", "reset", "html", "http_502", "http_503", "http_504"})
 AFTER_AUTH = frozenset(
     {"http_500", "rate_limit", "malformed_json", "wrong_types", "deeply_nested", "huge", "is_success_false", "error"}

@@ -20,7 +20,12 @@ jobs), so that tests and demos elsewhere can name them:
 
 Generated (non-curated) jobs add variety: about one in twenty is serialized with numbers as strings, some
 carry ``remaining_duration`` (an integer while auto-stop is armed, else ``null``), some use the bare
-``/bucket/path/`` form of ``train_url`` seen in the official samples instead of ``obs://bucket/path/``.
+``/bucket/path/`` form of ``train_url`` seen in the official samples instead of ``obs://bucket/path/``, and
+the auto-stop ``schedule`` of those with an even id comes in the list sample's form, a one-element array
+with ``timeUnit``, instead of the reference table's object with ``time_unit``.
+
+Seeded jobs are a still picture: their statuses and durations never change by themselves. Only what a write
+sets in motion moves (see ``simulator.lifecycle``), which is why ``Job`` can carry planned ``steps``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import demo
@@ -71,6 +76,12 @@ class Tenant:
     @property
     def project_ids(self) -> tuple[str, ...]:
         return (self.project_id, *self.more_project_ids)
+
+    def project_name(self, project_id: str) -> str:
+        """IAM's name of one of the tenant's projects: the region for the first, as for Huawei's default project,
+        ``{region}_{n}`` for the others, as sub-projects are named."""
+        index = self.project_ids.index(project_id)
+        return self.region if index == 0 else f"{self.region}_{index}"
 
     @property
     def domain_id(self) -> str:
@@ -146,12 +157,27 @@ UNSAFE_SERVICE_URL = "javascript:alert(1)"
 LONG_DESCRIPTION = ("A description at the documented limit of 256 characters. " * 5)[:256]
 
 
+@dataclass(frozen=True)
+class Step:
+    """A change a write planned for a job: at ``at`` (the simulator's clock, in seconds) its fields take these
+    values, or it is gone if ``removes``."""
+
+    at: float
+    fields: dict[str, Any] = field(default_factory=dict)
+    removes: bool = False
+
+
 @dataclass
 class Job:
-    """One job's fields as the API names them, and whether its numbers go out as strings."""
+    """One job's fields as the API names them, whether its numbers go out as strings, and, for a job a write set
+    in motion, the changes still ahead of it and since when it has been running (its duration counts from then).
+    """
 
     fields: dict[str, Any]
     numbers_as_strings: bool = False
+    steps: tuple[Step, ...] = ()
+    running_since: float | None = None
+    job_type: str = "tensorboard"  # the tool its service_url leads to once running
 
     @property
     def job_id(self) -> int:
@@ -255,7 +281,7 @@ def _random_job(rng: random.Random, job_id: int, project_id: str, region: str) -
     fields = _base_fields(rng, job_id, project_id, region, status, model)
     fields.update(job_name=name, job_desc=rng.choice(_DESCRIPTIONS))
     if status in RUNNING_STATUSES and rng.random() < 0.5:
-        _arm_autostop(fields)
+        _arm_autostop(fields, array_form=job_id % 2 == 0)
     elif rng.random() < 0.3:
         fields["remaining_duration"] = None
     return Job(fields, numbers_as_strings=rng.random() < 0.05)
@@ -266,7 +292,7 @@ def _curated_job(rng: random.Random, job_id: int, project_id: str, region: str, 
     fields = _base_fields(rng, job_id, project_id, region, status, rng.choice(_MODELS))
     fields.update(overrides)
     if job_id == DEMO_RUNNING_JOB_ID:
-        _arm_autostop(fields)
+        _arm_autostop(fields, array_form=False)
     if job_id == DEMO_MISSING_FIELDS_JOB_ID:
         del fields["job_desc"], fields["service_url"]
     return Job(fields, numbers_as_strings=job_id == DEMO_STRING_NUMBERS_JOB_ID)
@@ -289,9 +315,7 @@ def _base_fields(
     run_path = f"{bucket}/{model}/run-{rng.randint(1, 9999):04d}/logs/"
     train_url = f"/{run_path}" if rng.random() < 0.15 else f"obs://{run_path}"
     tool = rng.choice(("tensorboard", "mindinsight"))
-    service_url = ""
-    if status in RUNNING_STATUSES:
-        service_url = f"https://modelarts-visual.{region}.example.com/modelarts2/{tool}/{project_id}/{job_id}/"
+    service_url = visualization_url(region, tool, project_id, job_id) if status in RUNNING_STATUSES else ""
     return {
         "job_id": job_id,
         "job_name": "",
@@ -305,10 +329,18 @@ def _base_fields(
     }
 
 
-def _arm_autostop(fields: dict[str, Any]) -> None:
+def visualization_url(region: str, tool: str, project_id: str, job_id: int) -> str:
+    """Where a running job's TensorBoard or MindInsight is served."""
+    return f"https://modelarts-visual.{region}.example.com/modelarts2/{tool}/{project_id}/{job_id}/"
+
+
+def _arm_autostop(fields: dict[str, Any], array_form: bool) -> None:
     """The shortest auto-stop schedule the job has not yet reached (it would have stopped otherwise)."""
     hours = next(hours for hours in AUTOSTOP_HOURS if hours * HOUR_MS > fields["duration"])
-    fields["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": hours}
+    if array_form:
+        fields["schedule"] = [{"type": "stop", "timeUnit": "HOURS", "duration": hours}]
+    else:
+        fields["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": hours}
     fields["remaining_duration"] = max(0, hours * HOUR_MS - fields["duration"])
 
 

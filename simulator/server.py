@@ -7,6 +7,11 @@ the credential (see ``simulator.auth``) and that the project in the URL is one t
 403 ModelArts.0210), then the after-authentication faults apply, and finally ModelArts answers
 (``simulator.api``). Every call that was routed is counted in ``calls``, refused or not.
 
+The routes: ``token`` (IAM), ``list`` and ``detail`` (GET), ``create`` (POST on the list), ``update`` (PUT on
+a job), ``delete`` (DELETE on a job), ``stop`` and ``restart`` (POST on a job's ``/stop`` or ``/restart``).
+Writes take effect at the pace ``pace_seconds`` sets (see ``simulator.lifecycle``): each call first brings
+its project's jobs to the simulator's clock, ``now()``.
+
 All state sits behind one lock and job objects are replaced rather than changed, so readers work on
 consistent snapshots while tests change jobs from other threads.
 """
@@ -27,15 +32,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
-from simulator import api, control
+from simulator import api, control, lifecycle
 from simulator.auth import TokenStore, authenticate, issue_token
 from simulator.faults import AFTER_AUTH, BEFORE_AUTH, Fault, FaultRules
-from simulator.seed import TENANTS, Job, Tenant, account, generate_jobs, new_job_fields
+from simulator.seed import FIRST_JOB_ID, TENANTS, Job, Tenant, account, generate_jobs, new_job_fields
 from simulator.wire import Reply, Request, gateway_error, modelarts_error
 
 TOKEN_PATH = "/v3/auth/tokens"
 CONTROL_PREFIX = "/_simulator/"
-API_PATH = re.compile(r"/v1/(?P<project_id>[^/]+)/visualization-jobs(?:/(?P<job_id>[^/]+))?")
+API_PATH = re.compile(r"/v1/(?P<project_id>[^/]+)/visualization-jobs(?:/(?P<job_id>[^/]+)(?:/(?P<action>[^/]+))?)?")
+# (method, whether the path names a job, what follows the job id) -> route
+API_ROUTES = {
+    ("GET", False, None): "list",
+    ("GET", True, None): "detail",
+    ("POST", False, None): "create",
+    ("PUT", True, None): "update",
+    ("DELETE", True, None): "delete",
+    ("POST", True, "stop"): "stop",
+    ("POST", True, "restart"): "restart",
+}
+LATENCY_ROUTES = frozenset({"token", "list", "detail"})  # the routes with a latency setting of their own
 MAX_BODY_BYTES = 12 * 1024 * 1024  # a bound, so a bogus Content-Length cannot make the simulator allocate gigabytes
 SHUTDOWN_POLL_SECONDS = 0.05  # how soon stop() takes effect; tests start and stop simulators often
 NO_SUCH_API = "The API does not exist or has not been published in the environment"
@@ -52,6 +68,8 @@ class Simulator:
     detail_latency_ms: float
     token_ttl_seconds: float
     clock_offset_seconds: float
+    pace_seconds: float
+    running_quota: int
 
     def __init__(
         self,
@@ -66,11 +84,16 @@ class Simulator:
         detail_latency_ms: float = 0,
         token_ttl_seconds: float = 86400,
         clock_offset_seconds: float = 0,
+        pace_seconds: float = 2,
+        running_quota: int = 50,
         faults: Iterable[Fault] = (),
         projects: int = 0,
         verbose: bool = False,
     ) -> None:
-        """``projects``: also serve ``seed.account(projects)``, one AK/SK reaching that many projects."""
+        """``projects``: also serve ``seed.account(projects)``, one AK/SK reaching that many projects.
+        ``pace_seconds``: how long a job stays in each intermediate status after a write (0: no time at all).
+        ``running_quota``: the list's ``quotas``, how many jobs may be starting, queued or running at once
+        (the seeded projects hold fewer than 50)."""
         self.seed = seed
         self.jobs_per_project = jobs_per_project
         self.tenants: tuple[Tenant, ...] = (*TENANTS, account(projects)) if projects else TENANTS
@@ -82,12 +105,15 @@ class Simulator:
             "detail_latency_ms": detail_latency_ms,
             "token_ttl_seconds": token_ttl_seconds,
             "clock_offset_seconds": clock_offset_seconds,
+            "pace_seconds": pace_seconds,
+            "running_quota": running_quota,
         }
         self._initial_faults = tuple(faults)
         self._lock = threading.Lock()
         self._faults = FaultRules()
         self._tokens = TokenStore()
         self._projects: dict[str, dict[int, Job]] = {}
+        self._last_job_ids: dict[str, int] = {}  # the last id given to a created job, per project
         self.calls: Counter[str] = Counter()
         self.reset()
         self._server = _Server((host, port), self, verbose)
@@ -129,6 +155,7 @@ class Simulator:
             for name, value in self._initial_settings.items():
                 setattr(self, name, value)
             self._projects = projects
+            self._last_job_ids.clear()
             self._tokens.clear()
             self.calls.clear()
             self._faults.clear()
@@ -149,12 +176,14 @@ class Simulator:
         self._faults.clear()
 
     def set_job(self, project_id: str, job_id: int, /, **fields: Any) -> dict[str, Any]:
-        """Change a job's fields, or insert a job with defaults for the fields not given; returns it as served."""
+        """Change a job's fields, or insert a job with defaults for the fields not given; returns it as served.
+
+        A job set by hand stays as set: whatever a write had planned for it is dropped."""
         if "job_id" in fields:
             raise ValueError("job_id is the job's key and cannot be changed")
         job_id = int(job_id)
         with self._lock:
-            jobs = self._projects[project_id]  # KeyError for a project no tenant owns
+            jobs = self._settled(project_id)  # KeyError for a project no tenant owns
             old = jobs.get(job_id)
             if old is None:
                 job = Job({**new_job_fields(job_id), **fields})
@@ -177,7 +206,7 @@ class Simulator:
     def job_ids(self, project_id: str) -> list[int]:
         """The ids of the project's jobs, in id order (benchmarks pick jobs nobody asked for yet)."""
         with self._lock:
-            return sorted(self._projects[project_id])
+            return sorted(self._settled(project_id))
 
     def issued_tokens(self) -> list[str]:
         """Every token handed out since the last reset (tests check that none of them leaks)."""
@@ -199,15 +228,16 @@ class Simulator:
         if request.raw_path == TOKEN_PATH and request.method == "POST":
             return self._call("token", request)
         match = API_PATH.fullmatch(request.raw_path)
-        if match and request.method == "GET":
+        route = match and API_ROUTES.get((request.method, match["job_id"] is not None, match["action"]))
+        if match and route:
             job_id = match["job_id"] and unquote(match["job_id"])
-            return self._call("detail" if job_id else "list", request, unquote(match["project_id"]), job_id)
+            return self._call(route, request, unquote(match["project_id"]), job_id)
         return gateway_error(404, "APIGW.0101", NO_SUCH_API, request.request_id)
 
     def _call(self, route: str, request: Request, project_id: str = "", job_id: str | None = None) -> Reply:
         with self._lock:
             self.calls[route] += 1
-        delay_ms = self.latency_ms + getattr(self, f"{route}_latency_ms")
+        delay_ms = self.latency_ms + (getattr(self, f"{route}_latency_ms") if route in LATENCY_ROUTES else 0)
         if delay_ms:
             time.sleep(delay_ms / 1000)
         reply = self._fault(BEFORE_AUTH, route, job_id, request)
@@ -230,17 +260,44 @@ class Simulator:
         fault = self._faults.take(kinds, route, job_id)
         return fault.act(route, request.request_id, job_id) if fault is not None else None
 
-    def _answer(self, route: str, request: Request, project_id: str, job_id: str | None) -> Reply:
-        if route == "detail":
-            assert job_id is not None  # the route is "detail" because the path has a job id
-            return api.job_detail(lambda number: self._find_job(project_id, number), job_id)
+    def _answer(self, route: str, request: Request, project_id: str, raw_job_id: str | None) -> Reply:
         with self._lock:
-            jobs = list(self._projects[project_id].values())
-        return api.list_jobs(jobs, request.query_params(), self.max_per_page)
+            jobs = self._settled(project_id)
+            if route == "list":
+                snapshot = list(jobs.values())
+            elif route == "create":
+                project = self._project(project_id)
+                reply = api.create_job(jobs, request, project)
+                if project.new_job_id in jobs:  # created: that id is taken for good, even once deleted
+                    self._last_job_ids[project_id] = project.new_job_id
+                return reply
+            else:
+                assert raw_job_id is not None  # every other route has a job id in its path
+                return self._answer_about_job(route, request, project_id, raw_job_id, jobs)
+        return api.list_jobs(snapshot, request.query_params(), self.max_per_page, self.running_quota)
 
-    def _find_job(self, project_id: str, job_id: int) -> Job | None:
-        with self._lock:
-            return self._projects[project_id].get(job_id)
+    def _answer_about_job(
+        self, route: str, request: Request, project_id: str, raw_job_id: str, jobs: dict[int, Job]
+    ) -> Reply:
+        """Detail or a write about one job; called with the lock held."""
+        if route == "detail":
+            return api.job_detail(jobs.get, raw_job_id)
+        if route == "update":
+            return api.update_job(jobs, raw_job_id, request)
+        write = {"stop": api.stop_job, "restart": api.restart_job, "delete": api.delete_job}[route]
+        return write(jobs, raw_job_id, request, self._project(project_id))
+
+    def _settled(self, project_id: str) -> dict[int, Job]:
+        """The project's jobs brought to the simulator's clock; called with the lock held."""
+        jobs = self._projects[project_id]
+        lifecycle.settle_all(jobs, self.now())
+        return jobs
+
+    def _project(self, project_id: str) -> api.Project:
+        """What a write in this project needs to know; called with the lock held."""
+        new_job_id = max(self._last_job_ids.get(project_id, FIRST_JOB_ID), *self._projects[project_id]) + 1
+        tenant = next(tenant for tenant in self.tenants if project_id in tenant.project_ids)
+        return api.Project(project_id, tenant.region, self.now(), self.pace_seconds, self.running_quota, new_job_id)
 
 
 class _Server(ThreadingHTTPServer):

@@ -61,7 +61,8 @@ def gateway_error(status: int, code: str, message: str, request_id: str) -> Repl
 
 
 def modelarts_error(status: int, code: str, message: str, message_field: str = "error_msg") -> Reply:
-    """An error from ModelArts. The list API names the message ``error_msg``, the detail API ``error_message``."""
+    """An error from ModelArts. The visualization-job APIs name the message ``error_message``; ModelArts'
+    other answers (a project that does not match the credential, injected faults) ``error_msg``."""
     return json_reply(status, {"is_success": False, "error_code": code, message_field: message})
 
 

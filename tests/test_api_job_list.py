@@ -94,6 +94,9 @@ def test_bearer_token_gets_the_cached_list_typed(alice_token, jobs, fetched_at):
             "started_at": None,
             "progress": {"pages_fetched": 0, "pages_expected": None},
             "last_error": None,
+            "consecutive_failures": 0,
+            "failing_since": None,
+            "next_try": None,
         },
     }
     assert names(response) == ["图像分类", "yolo", "bert-viz", "ResNet-TB", "unknown-one"]
@@ -255,7 +258,7 @@ def test_stale_list_is_refreshed_first(alice_client, alice_credential):
 
 
 @responses.activate
-def test_failed_refresh_reports_the_error_beside_the_last_list(alice_client, alice_credential):
+def test_failed_refresh_reports_the_error_beside_the_last_list(alice_client, alice_credential, settings):
     fetched_at = timezone.now() - timedelta(hours=1)
     store_list(alice_credential, [make_job(1, job_name="kept")], fetched_at=fetched_at)
     responses.get(UPSTREAM, status=403, json={"error_code": "ModelArts.0108", "error_msg": "denied"})
@@ -271,6 +274,10 @@ def test_failed_refresh_reports_the_error_beside_the_last_list(alice_client, ali
     assert error["title"] == "The IAM user is not allowed to do this."
     assert error["advice"] and error["at"].endswith("Z")
     assert body["refresh"]["last_error"] == error
+    state = JobListRefresh.objects.get(credential=alice_credential)
+    assert body["refresh"]["consecutive_failures"] == 1
+    assert body["refresh"]["failing_since"] == error["at"] == iso(state.failing_since)
+    assert body["refresh"]["next_try"] == iso(state.last_error_at + timedelta(seconds=settings.LIST_TTL))
 
 
 def test_a_running_refresh_is_reported_with_its_progress(alice_client, alice_credential, jobs, fetched_at):
@@ -287,6 +294,9 @@ def test_a_running_refresh_is_reported_with_its_progress(alice_client, alice_cre
         "started_at": iso(started_at),
         "progress": {"pages_fetched": 2, "pages_expected": 5},
         "last_error": None,
+        "consecutive_failures": 0,
+        "failing_since": None,
+        "next_try": None,
     }
     assert names(response)[0] == "图像分类"  # the stored rows meanwhile
 

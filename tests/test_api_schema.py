@@ -1,10 +1,12 @@
 """The OpenAPI description at /api/schema: valid JSON, both endpoints, and true to the real answers."""
 
 import json
+from datetime import timedelta
 
 import pytest
 import responses
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Credential
 from jobs import details
@@ -164,6 +166,20 @@ def test_real_answers_match_the_description(schema, alice_client, alice_credenti
         check(schema, response.json(), response_schema(schema, path, status))
     unauthenticated = Client().get(f"/api/projects/{PROJECT_A}/visualization-jobs")
     check(schema, unauthenticated.json(), response_schema(schema, LIST_PATH, 401))
+
+
+@responses.activate
+def test_a_failing_lists_answer_matches_the_description(schema, alice_client, alice_credential):
+    """The back-off's fields are filled in (failing since, failures in a row, next try) and described."""
+    store_list(alice_credential, [make_job(1)], fetched_at=timezone.now() - timedelta(hours=1))
+    responses.get(UPSTREAM, status=403, json={"error_code": "ModelArts.0108", "error_msg": "denied"})
+
+    listing = alice_client.get(f"/api/projects/{PROJECT_A}/visualization-jobs").json()
+
+    check(schema, listing, response_schema(schema, LIST_PATH, 200))
+    refresh = listing["refresh"]
+    assert set(refresh) == set(schema["components"]["schemas"]["Refresh"]["properties"])
+    assert refresh["consecutive_failures"] == 1 and refresh["failing_since"] and refresh["next_try"]
 
 
 def test_django_failures_match_the_description(schema, alice, alice_credential, settings, monkeypatch):

@@ -310,6 +310,32 @@ def test_text_that_no_database_would_store_is_cleaned():
     assert (caught.value.code, caught.value.message) == ("X", "m")
 
 
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        {"type": "stop", "time_unit": "HOURS", "duration": 1},
+        [{"type": "stop", "time_unit": "HOURS", "duration": 1}],
+        [{"type": "stop", "timeUnit": "HOURS", "duration": 1}],
+        {"type": "stop", "timeUnit": "HOURS", "duration": 1},
+    ],
+    ids=["object", "array", "array camelCase", "object camelCase"],
+)
+@responses.activate
+def test_schedule_in_every_documented_form_reads_as_one_object(schedule):
+    responses.get(JOBS_URL, json={"is_success": True, "job_total_count": 1, "jobs": [{**JOB, "schedule": schedule}]})
+
+    job = make_client().list_visualization_jobs().jobs[0]
+
+    assert job.schedule == {"type": "stop", "time_unit": "HOURS", "duration": 1}
+
+
+@responses.activate
+def test_a_schedule_that_is_neither_an_object_nor_one_is_left_out():
+    responses.get(f"{JOBS_URL}/1", json={**JOB, "schedule": [{"type": "stop"}, {"type": "stop"}]})
+
+    assert make_client().get_visualization_job(1).schedule is None
+
+
 @responses.activate
 def test_a_shared_session_keeps_no_cookies_between_tenants():
     responses.get(f"{JOBS_URL}/1", json=JOB, headers={"Set-Cookie": "tenant=alice; Path=/"})

@@ -11,6 +11,7 @@ from modelarts import errors
     [
         (400, "ModelArts.0101", "invalid argument", errors.InvalidRequest, 502),
         (400, "ModelArts.0102", "workspace does not exist", errors.InvalidRequest, 502),
+        (200, "ModelArts.0105", "This job can't be stop. job status: 10", errors.NotAllowedInStatus, 409),
         (400, "ModelArts.0204", "no project in token", errors.ProjectMismatch, 502),
         (401, "ModelArts.0202", "token expired", errors.TokenRejected, 502),
         (401, "ModelArts.0208", "check failed", errors.AuthenticationFailed, 502),

@@ -260,7 +260,8 @@ def test_connection_refused_page(alice_client, alice, unused_port):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_viewers_of_one_job_cause_one_upstream_call(simulated_credential, simulator, alice):
+def test_concurrent_viewers_of_one_job_cause_one_upstream_call(simulated_credential, simulator, alice, settings):
+    settings.UPSTREAM_CONCURRENCY = 8  # every viewer may wait (test_upstream_concurrency.py tests the bound)
     simulator.latency_ms = 200
     clients = [Client() for _ in range(8)]
     for client in clients:

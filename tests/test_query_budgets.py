@@ -6,6 +6,7 @@ import responses
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from accounts.models import ApiToken
 from jobs import listing, refresh
@@ -71,8 +72,15 @@ def queries_per_page(client, alice, credential) -> dict[str, int]:
     return counts
 
 
+@pytest.fixture
+def as_served(monkeypatch):
+    """Pages as served beside a background worker: every signed-in page asks whether one runs (jobs.heartbeat),
+    which the tests' immediate mode skips. The lists the test stores are fresh, so nothing is queued."""
+    monkeypatch.setattr(HUEY, "immediate", False)
+
+
 @responses.activate
-def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, alice_credential):
+def test_query_counts_stay_within_budget_and_do_not_grow(alice_client, alice, alice_credential, as_served):
     responses.get(f"{UPSTREAM}/{JOB_ID}", json={"job_id": JOB_ID, "job_name": "seven", "status": 10})
     store_list(alice_credential, [make_job(number) for number in range(1, 4)])
     ApiToken.issue(alice, "one")

@@ -67,6 +67,11 @@ def test_production_starts_with_its_secrets():
         ({"DETAIL_LOOKUP_RATE": "0"}, "DETAIL_LOOKUP_RATE must be above 0"),
         ({"DETAIL_LOOKUP_BURST": "0"}, "DETAIL_LOOKUP_BURST at least 1"),
         ({"AUDIT_RETENTION_DAYS": "0"}, "AUDIT_RETENTION_DAYS and LOGIN_ATTEMPT_RETENTION_DAYS must be at least 1"),
+        ({"WEB_THREADS": "1"}, "WEB_THREADS must be at least 2"),
+        ({"UPSTREAM_CONCURRENCY": "0"}, "UPSTREAM_CONCURRENCY at least 1 and below WEB_THREADS"),
+        ({"WEB_THREADS": "4", "UPSTREAM_CONCURRENCY": "4"}, "UPSTREAM_CONCURRENCY at least 1 and below WEB_THREADS"),
+        ({"LIST_REFRESH_TIME_LIMIT": "120"}, "LIST_REFRESH_TIME_LIMIT must be above 0 and below LIST_REFRESH_LOCK"),
+        ({"LIST_REFRESH_TIME_LIMIT": "0"}, "LIST_REFRESH_TIME_LIMIT must be above 0 and below LIST_REFRESH_LOCK"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(variables, message):

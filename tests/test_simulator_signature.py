@@ -16,7 +16,7 @@ import requests
 
 from modelarts import signing
 from modelarts.signing import AkSkAuth
-from simulator import signature
+from simulator import seed, signature
 from simulator.auth import TokenStore, authenticate
 from simulator.seed import DEMO
 from simulator.wire import Reply, Request
@@ -270,3 +270,27 @@ def test_body_whose_end_cannot_be_found_is_refused_and_the_connection_closed(sim
         response.read()
     assert response.status == status
     assert response.will_close
+
+
+# Writes: the vectors above include them; over HTTP a changed body does nothing
+
+
+def test_the_vectors_cover_every_write():
+    assert {(vector.method, vector.path.rsplit("/", 1)[-1]) for vector in VECTORS if vector.method != "GET"} == {
+        ("POST", "visualization-jobs"),
+        ("PUT", "10086"),
+        ("POST", "stop"),
+        ("POST", "restart"),
+        ("DELETE", "10086"),
+    }
+
+
+def test_write_whose_body_changed_after_signing_is_refused_and_does_nothing(simulator):
+    url = f"{simulator.url}/v1/{DEMO.project_id}/visualization-jobs/{seed.DEMO_HTML_JOB_ID}"
+    auth = AkSkAuth(DEMO.access_key, DEMO.secret_key)
+    prepared = requests.Request("PUT", url, data=b'{"job_desc":"signed"}', auth=auth).prepare()
+    with connection_to(simulator) as connection:
+        status, body = exchange(connection, prepared, body=b'{"job_desc":"forged"}')
+        assert (status, b"verify aksk signature fail" in body) == (401, True)
+        assert exchange(connection, prepared)[0] == 200
+    assert requests.get(url, auth=auth, timeout=5).json()["job_desc"] == "signed"
