@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -277,16 +277,12 @@ class Browser:
     def get(self, path: str) -> tuple[float, int]:
         """Milliseconds until the whole page has arrived, and the HTTP status."""
         started = time.perf_counter()
-        self.connection.request("GET", path, headers=self.headers)
-        response = self.connection.getresponse()
-        response.read()
-        return (time.perf_counter() - started) * 1000, response.status
+        status, _ = self._exchange("GET", path, self.headers)
+        return (time.perf_counter() - started) * 1000, status
 
     def page(self, path: str) -> str:
         """The page's text, untimed."""
-        self.connection.request("GET", path, headers=self.headers)
-        response = self.connection.getresponse()
-        return response.read().decode("utf-8")
+        return self._exchange("GET", path, self.headers)[1].decode("utf-8")
 
     def post(self, path: str) -> tuple[float, int]:
         """A form without fields (a button such as "Refresh now") posted to ``path``: milliseconds until
@@ -297,10 +293,27 @@ class Browser:
             "Content-Type": "application/x-www-form-urlencoded",
         }
         started = time.perf_counter()
-        self.connection.request("POST", path, body=b"", headers=headers)
+        status, _ = self._exchange("POST", path, headers, b"")
+        return (time.perf_counter() - started) * 1000, status
+
+    def _exchange(
+        self, method: str, path: str, headers: Mapping[str, str | bytes], body: bytes | None = None
+    ) -> tuple[int, bytes]:
+        """Status and body. A kept-alive connection the server closed while idle (threaded workers close
+        one after a few seconds) is opened again and the request sent once more, as browsers do: the server
+        closed it before reading the request, so nothing was done twice."""
+        try:
+            return self._send(method, path, headers, body)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.connection.close()
+            return self._send(method, path, headers, body)
+
+    def _send(
+        self, method: str, path: str, headers: Mapping[str, str | bytes], body: bytes | None
+    ) -> tuple[int, bytes]:
+        self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
-        response.read()
-        return (time.perf_counter() - started) * 1000, response.status
+        return response.status, response.read()
 
 
 def query(config: Config, statement: str, params: Iterable[Any] = ()) -> list[tuple]:
