@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIMULATOR_PORT ?= 8001
 
-.PHONY: run worker test lint simulator bench serve load fuzz
+.PHONY: run worker test lint simulator bench serve load fuzz screenshots
 
 # Reinstall only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -41,6 +41,12 @@ serve: $(VENV)/.installed
 test: lint
 	@sh tests/e2e/ensure_browser.sh || true  # the browser tests' Chromium; they are skipped without it
 	$(PY) -m pytest
+
+# The README's pictures, refreshed on purpose: the browser tests, saving their screenshots into docs/screenshots/
+# instead of the ignored tests/e2e/screenshots/ (tests/e2e/pictures.py). They fail here without Chromium.
+screenshots: $(VENV)/.installed
+	@sh tests/e2e/ensure_browser.sh || true
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -p no:cacheprovider
 
 # Static checks: lint rules, formatting and types (configured in pyproject.toml), template indentation (two
 # spaces; `djhtml --tabwidth 2 templates` fixes it). tests/test_template_lines.py bounds template line length.

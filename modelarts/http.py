@@ -51,6 +51,10 @@ def send(
         raise ConnectionFailed(f"Could not connect to {host}{_reason(exc)}.") from exc
     except (requests.RequestException, ValueError) as exc:  # ValueError: http.client refusing a header
         failure = type(exc).__name__
+    except OSError as exc:  # requests' own refusal to start: the CA bundle named in REQUESTS_CA_BUNDLE is missing
+        raise ConnectionFailed(
+            f"Could not connect to {host}: the CA bundle in REQUESTS_CA_BUNDLE cannot be read."
+        ) from exc
     # Raised outside the handler, so that neither __cause__ nor __context__ keeps the original: its text
     # quotes the offending header value, which may be an Authorization header or a token.
     raise ModelArtsError(f"The request to {host} failed: {failure}.")
@@ -119,10 +123,15 @@ def _too_deep(response: requests.Response) -> BadResponse:
 
 
 def _reason(exc: Exception) -> str:
-    """The operating system's words ("Connection refused") buried in urllib3's long message."""
+    """The operating system's words ("Connection refused") buried in urllib3's long message, or why the
+    endpoint's TLS certificate was refused (verification is never turned off: see the README's deployment
+    section for a private CA)."""
     match = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
     if match:
         return f": {match.group(1).strip()}"
+    match = re.search(r"certificate verify failed: ([^'\"(]+)", str(exc))
+    if match:
+        return f": its TLS certificate is not trusted ({match.group(1).strip()})"
     if "RemoteDisconnected" in str(exc) or "Connection aborted" in str(exc):
         return ": the connection was closed without an answer"
     return ""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -89,8 +90,10 @@ class Simulator:
         faults: Iterable[Fault] = (),
         projects: int = 0,
         verbose: bool = False,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         """``projects``: also serve ``seed.account(projects)``, one AK/SK reaching that many projects.
+        ``tls``: a server context to speak https with (its certificate), as the real endpoints do.
         ``pace_seconds``: how long a job stays in each intermediate status after a write (0: no time at all).
         ``running_quota``: the list's ``quotas``, how many jobs may be starting, queued or running at once
         (the seeded projects hold fewer than 50)."""
@@ -117,6 +120,9 @@ class Simulator:
         self.calls: Counter[str] = Counter()
         self.reset()
         self._server = _Server((host, port), self, verbose)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self._scheme = "http" if tls is None else "https"
         self._address: tuple[str, int] = self._server.socket.getsockname()[:2]  # the port, once bound
         self._thread: threading.Thread | None = None
 
@@ -125,7 +131,7 @@ class Simulator:
     @property
     def url(self) -> str:
         host, port = self._address
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     def start(self) -> None:
         """Serve from a daemon thread, so a test run never hangs on it."""

@@ -14,6 +14,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.e2e.pictures import screenshot_folder
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_ARGS = (
@@ -31,7 +33,6 @@ CHROMIUM_ARGS = (
 WINDOW = (1280, 900)
 PHONE = (390, 844)
 WAIT_SECONDS = 10
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HOW_TO_INSTALL = "install the Debian packages chromium and chromium-driver (tests/e2e/ensure_browser.sh does, as root)"
 
 
@@ -175,9 +176,10 @@ def log_in(driver: WebDriver, username: str, password: str) -> None:
 
 
 def screenshot(driver: WebDriver, name: str) -> None:
-    """docs/screenshots/<name>.png, replaced on every run."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    """<name>.png in the run's screenshot folder (tests/e2e/pictures.py), replaced on every run."""
+    folder = screenshot_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(folder / f"{name}.png"))
 
 
 def phone_screenshot(driver: WebDriver, name: str) -> None:

@@ -4,12 +4,15 @@ One browser serves the whole run; each test starts with it logged out, in a 1280
 from pytest-django's ``live_server`` in this process, so the ``settings`` and ``simulator`` fixtures apply.
 When Chromium cannot be used (not installed, Selenium missing, it fails to start) each browser test is
 skipped with the reason, which ``-ra`` prints in the summary. ``tests/e2e/ensure_browser.sh`` installs it.
+Under `make screenshots` (UPDATE_SCREENSHOTS=1) they fail instead: a skipped test would leave a stale picture.
 """
 
 import shutil
 import tempfile
 
 import pytest
+
+from tests.e2e.pictures import updating_screenshots
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +35,8 @@ def _chromium(live_server):
 def browser(_chromium, live_server):
     """The shared browser, logged out (no cookies), at 1280x900 on a blank page."""
     driver, reason = _chromium
+    if driver is None and updating_screenshots():
+        pytest.fail(f"cannot refresh the screenshots: {reason}")
     if driver is None:
         pytest.skip(reason)
     from tests.e2e.browser import reset

@@ -1,7 +1,8 @@
 """The dashboard in a real browser, used as a person would: typing, choosing, clicking, reading the page.
 
 Headless Chromium against the live server and the simulator's demo tenant. Each test saves screenshots of
-the pages it reaches to docs/screenshots/ (the README shows them).
+the pages it reaches to the ignored tests/e2e/screenshots/, or with `make screenshots` to docs/screenshots/
+(the README shows them).
 """
 
 from datetime import timedelta
