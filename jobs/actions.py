@@ -235,7 +235,8 @@ def _audit(
     else:
         detail = ""
     if origin == Origin.POLICY:
-        detail = f"by the project's auto-stop policy, after {job_hours} h. {detail}".strip()
+        policy = f"auto-stop policy after {job_hours} h"
+        detail = f"{policy}: {detail}" if detail else policy
     audit.record(
         outcome.operation.audit_action,
         request,
@@ -261,6 +262,13 @@ class PastAction:
     detail: str  # ModelArts' code and words when it refused
     origin: str = Origin.PERSON
     job_hours: int | None = None  # how long the job had run when the project's policy stopped it
+
+    @property
+    def actor(self) -> str:
+        """Who asked, as the job's page says it: the person, or the project's policy on its owner's behalf."""
+        if self.origin == Origin.POLICY:
+            return _("the project's policy, on behalf of %(username)s") % {"username": self.username}
+        return self.username
 
 
 def recent(project_id: str, job_id: int) -> list[PastAction]:

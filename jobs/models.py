@@ -39,7 +39,6 @@ def _without_nulls_placement(expression):
 MAX_BACKOFF_DOUBLINGS = 32  # beyond any cap in seconds; bounds the arithmetic for a list failing for years
 
 
-
 def backoff_until(last_failed_at: datetime, failures: int, first_seconds: float, max_seconds: float) -> datetime:
     """When to try again after ``failures`` failures in a row, the last at ``last_failed_at``: ``first_seconds``
     after the first, doubled after each further one, never more than ``max_seconds``."""

@@ -103,7 +103,7 @@ def enforce(now: datetime | None = None) -> Run:
 
 
 def _enforce_one(candidate: Candidate) -> str:
-    """"stopped", "failed" (recorded, tried again after its back-off) or "skipped"."""
+    """ "stopped", "failed" (recorded, tried again after its back-off) or "skipped"."""
     policy, job_id = candidate.policy, candidate.job.job_id
     credential = policy.credential
     try:

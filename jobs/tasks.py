@@ -92,7 +92,8 @@ def lists_to_keep_fresh(now: datetime) -> list[JobListRefresh]:
     """The lists the periodic task refreshes: viewed in the last KEEP_FRESH_DAYS or with an auto-stop policy
     (which acts on the cached list, viewed or not), stale, not claimed by a refresh, and past any back-off; the
     longest unrefreshed first."""
-    kept = Q(last_viewed_at__gte=now - timedelta(days=settings.KEEP_FRESH_DAYS)) | Q(credential__auto_stop__isnull=False)
+    viewed = Q(last_viewed_at__gte=now - timedelta(days=settings.KEEP_FRESH_DAYS))
+    kept = viewed | Q(credential__auto_stop__isnull=False)
     candidates = (
         JobListRefresh.objects.filter(kept)
         .filter(Q(fetched_at__isnull=True) | Q(fetched_at__lt=now - timedelta(seconds=settings.LIST_TTL)))

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,14 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from accounts.views import secret_unreadable
+from audit import log as audit
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import actions, details, failures, listing, lookup_limit, refresh, tasks, upstream_limit
-from .forms import DescriptionForm, LookupForm
+from . import actions, details, failures, listing, lookup_limit, policies, refresh, tasks, upstream_limit
+from .forms import AutoStopForm, DescriptionForm, LookupForm
 from .listing import JobList, ListQueryForm
-from .models import CachedJob
+from .models import AutoStopPolicy, CachedJob
 from .status import GROUPS
 
 
@@ -65,6 +67,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "first_fetches": [project for project in projects if project["state"] and project["state"].first_fetch],
         "groups": GROUPS,
         "form": LookupForm(credentials=credentials),
+        # The auto-stop policies: whether each acts and what it fails to stop, and their latest stops.
+        "policies": [
+            {"policy": policy, "enforced": policies.enforced(policy)}
+            for policy in AutoStopPolicy.objects.filter(credential__owner=request.user)
+            .select_related("credential__owner")
+            .annotate(failing=Count("failures"))
+            .order_by("credential__name")
+        ],
+        "policy_stops": policies.recent_stops(request.user),
     }
     return _list_page(request, "jobs/home.html", listed, context)
 
@@ -91,6 +102,8 @@ def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
         "credential": credential,
         "state": state,
         "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
+        "auto_stop": AutoStopPolicy.objects.filter(credential=credential).first(),
+        "can_operate": actions.enabled_for(request.user),
     }
     response = _list_page(request, "jobs/project.html", listed, context)
     if response.status_code == 200 and state is not None and state.unavailable:
@@ -325,3 +338,71 @@ def _after_action(request: HttpRequest, credential: Credential, outcome: actions
     if outcome.operation.name == "delete" and outcome.error is None:
         return redirect("project-jobs", project_id=credential.project_id)
     return redirect("job-detail", project_id=credential.project_id, job_id=outcome.job_id)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def auto_stop(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
+    """The project's auto-stop policy, for the owner of its credential (jobs/policies.py enforces it with that
+    credential). A POST first previews: the running jobs the policy would stop now, from the cached list, whose
+    age the page says; the preview's own POST (``save``) saves it, audited, and comes back here."""
+    credential = _get_credential_for_user(request, project_id)
+    policy = AutoStopPolicy.objects.filter(credential=credential).first()
+    if request.method != "POST":
+        return _auto_stop_page(request, credential, policy, AutoStopForm(initial={"hours": policy and policy.hours}))
+    form = AutoStopForm(request.POST)
+    if not form.is_valid():
+        return _auto_stop_page(request, credential, policy, form, status=400)
+    hours = form.cleaned_data["hours"]
+    if "save" in request.POST:
+        _save_auto_stop(request, credential, policy, hours)
+        return redirect("auto-stop", project_id=project_id)
+    preview = {"hours": hours, "jobs": list(policies.over_limit(credential.pk, hours, timezone.now())) if hours else []}
+    return _auto_stop_page(request, credential, policy, form, preview=preview)
+
+
+def _auto_stop_page(
+    request: AuthenticatedHttpRequest,
+    credential: Credential,
+    policy: AutoStopPolicy | None,
+    form: AutoStopForm,
+    *,
+    preview: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The form, the preview if asked for, and what the policy did: the jobs it is failing to stop (each tried
+    again after its back-off) and its latest stops."""
+    context = {
+        "credential": credential,
+        "policy": policy,
+        "form": form,
+        "preview": preview,
+        "state": refresh.list_state(credential),
+        "failures": list(policy.failures.all()) if policy else [],
+        "recent_stops": policies.recent_stops(request.user, credential.project_id),
+    }
+    return render(request, "jobs/auto_stop.html", context, status=status)
+
+
+def _save_auto_stop(
+    request: AuthenticatedHttpRequest, credential: Credential, policy: AutoStopPolicy | None, hours: int | None
+) -> None:
+    """Set, change or remove the policy, audited with the hours before and after."""
+    if hours is None:
+        if policy is None:
+            messages.info(request, _("This project has no auto-stop policy."))
+            return
+        policy.delete()
+        action, detail = audit.Action.AUTO_STOP_REMOVED, f"was {policy.hours} h"
+        said = _("The auto-stop policy is off: it stops no job any more.")
+    else:
+        if policy is None:
+            AutoStopPolicy.objects.create(credential=credential, hours=hours)
+            action, detail = audit.Action.AUTO_STOP_SET, f"{hours} h"
+        else:
+            action, detail = audit.Action.AUTO_STOP_CHANGED, f"{policy.hours} h -> {hours} h"
+            policy.hours = hours
+            policy.save(update_fields=["hours", "updated"])
+        said = _("Saved: visualization jobs running longer than %(hours)d h are stopped.") % {"hours": hours}
+    audit.record(action, request, target=audit.describe(credential), detail=detail, project_id=credential.project_id)
+    messages.success(request, said)

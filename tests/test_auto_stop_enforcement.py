@@ -52,7 +52,7 @@ def test_the_stop_is_audited_as_the_policys_on_the_owners_behalf(policy, alice):
     event = AuditEvent.objects.get(action=AuditEvent.Action.JOB_STOP)
     assert (event.actor, event.username, event.origin, event.job_hours) == (alice, "alice", "policy", 30)
     assert (event.project_id, event.job_id, event.success) == (policy.credential.project_id, 1, True)
-    assert event.detail == "by the project's auto-stop policy, after 30 h."
+    assert event.detail == "auto-stop policy after 30 h"
     assert event.client_address is None
 
 
@@ -87,6 +87,7 @@ def test_a_refused_stop_is_recorded_and_retried_after_its_back_off(policy, setti
     assert failure.job_name == "job-1" and "busy job" in failure.last_error
     event = AuditEvent.objects.get(action=AuditEvent.Action.JOB_STOP)
     assert not event.success and event.origin == "policy"
+    assert event.detail == "auto-stop policy after 30 h: ModelArts.0105: busy job"
 
     assert policies.enforce().failed == []  # backing off: not asked again
     assert len(stops()) == 1
