@@ -380,6 +380,7 @@ def _auto_stop_page(
         "state": refresh.list_state(credential),
         "failures": list(policy.failures.all()) if policy else [],
         "recent_stops": policies.recent_stops(request.user, credential.project_id),
+        "max_stops_per_run": settings.AUTO_STOP_MAX_STOPS_PER_RUN,
     }
     return render(request, "jobs/auto_stop.html", context, status=status)
 

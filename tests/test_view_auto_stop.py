@@ -188,3 +188,13 @@ def test_the_page_lists_the_policys_latest_stops(alice_client, alice, alice_cred
 
     assert "Job 7" in html and "stopped by the project's policy after 26 h" in html
     assert "Job 8" not in html
+
+
+def test_the_preview_says_a_run_stops_only_so_many(alice_client, alice_credential, operator, settings):
+    settings.AUTO_STOP_MAX_STOPS_PER_RUN = 2
+    store_jobs(alice_credential, *(running(job_id, 30) for job_id in (1, 2, 3)))
+
+    html = alice_client.post(PAGE, {"hours": "24"}).content.decode()
+
+    assert "would stop 3 running jobs now" in html
+    assert "At most 2 jobs are stopped every 5 minutes, the longest running first" in html
