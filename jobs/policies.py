@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.crypto import SecretUnreadable
@@ -49,10 +49,9 @@ def over_limit(credential_id: int, hours: int, now: datetime) -> QuerySet[Cached
     ).order_by("running_since", "job_id")
 
 
-def enforced(policy: AutoStopPolicy) -> bool:
-    """Whether the worker acts on the policy: actions are allowed here and its owner may still act on jobs
-    (a policy does no more than its owner could). Its page and the overview say when it is not."""
-    owner = policy.credential.owner
+def enforced_for(owner) -> bool:
+    """Whether the worker acts on the owner's policies: actions are allowed here and the owner may still act on
+    jobs (a policy does no more than its owner could). The overview says when it does not."""
     return owner.is_active and actions.enabled_for(owner)
 
 
@@ -73,7 +72,7 @@ def candidates(now: datetime) -> list[Candidate]:
         return []
     found: list[Candidate] = []
     for policy in AutoStopPolicy.objects.select_related("credential__owner").order_by("pk"):
-        if not enforced(policy):
+        if not enforced_for(policy.credential.owner):
             continue
         jobs = list(over_limit(policy.credential_id, policy.hours, now))
         policy.failures.exclude(job_id__in=[job.job_id for job in jobs]).delete()
@@ -148,6 +147,12 @@ def _record_failure(policy: AutoStopPolicy, job: CachedJob, error: failures.Expl
 
 def _clear_failure(policy: AutoStopPolicy, job_id: int) -> None:
     AutoStopFailure.objects.filter(policy=policy, job_id=job_id).delete()
+
+
+def failing_counts(policies: list[AutoStopPolicy]) -> dict[int, int]:
+    """How many jobs each of these policies is failing to stop, by policy id, in one query."""
+    rows = AutoStopFailure.objects.filter(policy__in=policies).values_list("policy_id").annotate(Count("pk"))
+    return dict(rows.order_by())
 
 
 def recent_stops(user, project_id: str | None = None) -> QuerySet[AuditEvent]:

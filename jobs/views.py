@@ -49,7 +49,7 @@ def _list_page(request: HttpRequest, template: str, listed: JobList, context: di
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Overview: every project with counts per status group, and one combined list across projects."""
-    credentials = list(Credential.objects.for_user(request.user))
+    credentials = list(Credential.objects.for_user(request.user).select_related("auto_stop"))
     jobs = CachedJob.objects.for_user(request.user)
     listed = listing.list_jobs(jobs.select_related("credential"), request.GET, ListQueryForm, credentials)
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
@@ -68,16 +68,23 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "groups": GROUPS,
         "form": LookupForm(credentials=credentials),
         # The auto-stop policies: whether each acts and what it fails to stop, and their latest stops.
-        "policies": [
-            {"policy": policy, "enforced": policies.enforced(policy)}
-            for policy in AutoStopPolicy.objects.filter(credential__owner=request.user)
-            .select_related("credential__owner")
-            .annotate(failing=Count("failures"))
-            .order_by("credential__name")
-        ],
-        "policy_stops": policies.recent_stops(request.user),
+        **_policies_overview(request, credentials),
     }
     return _list_page(request, "jobs/home.html", listed, context)
+
+
+def _policies_overview(request: AuthenticatedHttpRequest, credentials: list[Credential]) -> dict[str, Any]:
+    """The user's auto-stop policies (read with the credentials), whether they act, how many jobs each fails to
+    stop, and their latest stops; no query at all for a user without policies."""
+    found = [credential.auto_stop for credential in credentials if hasattr(credential, "auto_stop")]
+    if not found:
+        return {}
+    failing = policies.failing_counts(found)
+    return {
+        "policies": [{"policy": policy, "failing": failing.get(policy.pk, 0)} for policy in found],
+        "policies_enforced": policies.enforced_for(request.user),
+        "policy_stops": policies.recent_stops(request.user),
+    }
 
 
 @require_GET
