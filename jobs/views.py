@@ -98,8 +98,9 @@ def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
-    """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list."""
-    credential = Credential.objects.for_project(request.user, project_id)
+    """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list, and
+    its auto-stop policy (read with the credential: the page has no query to spare) above it."""
+    credential = Credential.objects.select_related("auto_stop").for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
     listed = listing.list_jobs(credential.cached_jobs.all(), request.GET, ListQueryForm, [credential])
@@ -109,8 +110,10 @@ def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
         "credential": credential,
         "state": state,
         "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
-        "auto_stop": AutoStopPolicy.objects.filter(credential=credential).first(),
-        "can_operate": actions.enabled_for(request.user),
+        "auto_stop": getattr(credential, "auto_stop", None),
+        # The policy's page is linked wherever actions are on; it tells a user without the permission why not
+        # (asking has_perm here would cost the page two queries it has no room for).
+        "job_actions_enabled": settings.JOB_ACTIONS_ENABLED,
     }
     response = _list_page(request, "jobs/project.html", listed, context)
     if response.status_code == 200 and state is not None and state.unavailable:

@@ -80,7 +80,7 @@ def test_the_overview_has_no_policy_section_without_policies(alice_client, alice
     assert 'id="auto-stop-heading"' not in alice_client.get("/").content.decode()
 
 
-def test_the_project_page_links_to_the_policy_for_operators(alice_client, alice_credential, operator):
+def test_the_project_page_says_the_policy_and_links_to_it(alice_client, alice_credential, operator):
     store_jobs(alice_credential, running(1, 1))
     set_policy(alice_credential, 12)
 
@@ -90,7 +90,8 @@ def test_the_project_page_links_to_the_policy_for_operators(alice_client, alice_
     assert f'<a href="/projects/{PROJECT_A}/auto-stop/">Auto-stop policy</a>' in html
 
 
-def test_the_project_page_has_no_link_for_others(alice_client, alice_credential):
+def test_the_project_page_has_no_link_while_actions_are_off(alice_client, alice_credential, settings):
+    settings.JOB_ACTIONS_ENABLED = False
     store_jobs(alice_credential, running(1, 1))
 
     html = alice_client.get(f"/projects/{PROJECT_A}/visualization-jobs/").content.decode()
