@@ -102,7 +102,8 @@ def enforce(now: datetime | None = None) -> Run:
 
 
 def _enforce_one(candidate: Candidate) -> str:
-    """ "stopped", "failed" (recorded, tried again after its back-off) or "skipped"."""
+    """Check one job again and stop it if it still runs over the limit: "stopped", "failed" (recorded, tried
+    again after its back-off) or "skipped"."""
     policy, job_id = candidate.policy, candidate.job.job_id
     credential = policy.credential
     try:
