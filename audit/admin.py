@@ -20,7 +20,7 @@ class ActionFilter(admin.SimpleListFilter):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is written by the app and never edited, not even by superusers."""
 
-    list_display = ["created", "username", "action", "target", "client_address", "success"]
+    list_display = ["created", "username", "action", "origin", "target", "client_address", "success"]
     list_filter = [ActionFilter, "success"]
     search_fields = ["username", "target", "client_address"]
     date_hierarchy = "created"

@@ -28,6 +28,8 @@ def record(
     detail: str = "",
     project_id: str = "",
     job_id: int | None = None,
+    origin: str = "",
+    job_hours: int | None = None,
 ) -> AuditEvent:
     requester = getattr(request, "user", None)
     if user is None and requester is not None and requester.is_authenticated:
@@ -42,6 +44,8 @@ def record(
         detail=redact(detail)[:500],
         project_id=project_id,
         job_id=job_id,
+        origin=origin,
+        job_hours=job_hours,
     )
 
 

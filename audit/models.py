@@ -23,6 +23,9 @@ class AuditEvent(models.Model):
         JOB_RESTART = "job_restart"
         JOB_EDIT = "job_edit"
         JOB_DELETE = "job_delete"
+        AUTO_STOP_SET = "auto_stop_set"
+        AUTO_STOP_CHANGED = "auto_stop_changed"
+        AUTO_STOP_REMOVED = "auto_stop_removed"
 
     LABELS = {
         Action.LOGIN: "Logged in",
@@ -39,6 +42,9 @@ class AuditEvent(models.Model):
         Action.JOB_RESTART: "Job restart requested",
         Action.JOB_EDIT: "Job description changed",
         Action.JOB_DELETE: "Job deletion requested",
+        Action.AUTO_STOP_SET: "Auto-stop policy set",
+        Action.AUTO_STOP_CHANGED: "Auto-stop policy changed",
+        Action.AUTO_STOP_REMOVED: "Auto-stop policy removed",
     }
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -52,6 +58,10 @@ class AuditEvent(models.Model):
     # For actions on a visualization job: which one, so its page can list what was done to it.
     project_id = models.CharField(max_length=32, blank=True)
     job_id = models.BigIntegerField(null=True, blank=True)
+    # Who asked for an action on a job: "" a person, "policy" the project's auto-stop policy on behalf of the
+    # credential's owner (the actor); then how long the job had run, in whole hours, for its page to say.
+    origin = models.CharField(max_length=16, blank=True)
+    job_hours = models.IntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "jobs_auditevent"  # created by the jobs app, before the audit log had an app of its own

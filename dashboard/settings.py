@@ -82,6 +82,12 @@ DETAIL_CACHE_TERMINAL_SECONDS = env.float("DETAIL_CACHE_TERMINAL_SECONDS", defau
 # Stop, restart, edit and delete from the job pages (for users with jobs.operate_visualization_jobs); off for
 # a read-only deployment.
 JOB_ACTIONS_ENABLED = env.bool("JOB_ACTIONS_ENABLED", default=True)
+# The projects' auto-stop policies (jobs/policies.py): at most this many jobs stopped per run of the periodic
+# task (every 5 minutes), and a job that failed to stop is tried again after AUTO_STOP_RETRY_SECONDS, doubled
+# after each further failure, at most AUTO_STOP_BACKOFF_MAX_SECONDS.
+AUTO_STOP_MAX_STOPS_PER_RUN = env.int("AUTO_STOP_MAX_STOPS_PER_RUN", default=20)
+AUTO_STOP_RETRY_SECONDS = env.int("AUTO_STOP_RETRY_SECONDS", default=300)
+AUTO_STOP_BACKOFF_MAX_SECONDS = env.int("AUTO_STOP_BACKOFF_MAX_SECONDS", default=3600)
 
 # Limits that keep one user from costing everyone (see .env.example).
 MAX_CREDENTIALS_PER_USER = env.int("MAX_CREDENTIALS_PER_USER", default=50)

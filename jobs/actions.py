@@ -148,15 +148,38 @@ class Outcome:
         return str(self.operation.requested) % {"name": self.job_label, "user": self.username, "time": moment}
 
 
+class Origin:
+    """Who asked for an action: a person, on a page or through the API, or the project's auto-stop policy on behalf
+    of the credential's owner (jobs/policies.py). Audited with the action, so the job's page can tell them apart."""
+
+    PERSON = ""
+    POLICY = "policy"
+
+
 def perform(
     request: HttpRequest, credential: Credential, job_id: int, operation: Operation, description: str = ""
 ) -> Outcome:
+    """An action a person asked for, on a page or through the API (see ``act``); audited with their address."""
+    return act(credential, job_id, operation, request.user, description=description, request=request)
+
+
+def act(
+    credential: Credential,
+    job_id: int,
+    operation: Operation,
+    user,
+    *,
+    origin: str = Origin.PERSON,
+    description: str = "",
+    request: HttpRequest | None = None,
+    job_hours: int | None = None,
+) -> Outcome:
     """Ask ModelArts for the action with the credential, bring the dashboard's copies of the job up to date if it
-    accepted, and audit the attempt. ``description`` is the new one, for "edit". Failures come back in the
-    outcome, never raised: ModelArts' refusals and failures, a secret that cannot be read, and UpstreamBusy
-    (nothing was asked) alike."""
+    accepted, and audit the attempt as ``user``'s, from ``origin``. ``description`` is the new one, for "edit";
+    ``request`` gives the audit the person's address (the worker has none); ``job_hours`` is how long the job had
+    run when a policy stopped it. Failures come back in the outcome, never raised: ModelArts' refusals and
+    failures, a secret that cannot be read, and UpstreamBusy (nothing was asked) alike."""
     known = details.known_job(credential, job_id)
-    user = request.user
     outcome = Outcome(operation, job_id, known.job_name if known else "", user.get_username(), timezone.now())
     try:
         with upstream_slot():
@@ -165,7 +188,7 @@ def perform(
         outcome = replace(outcome, error=error)
     else:
         _update_copies(credential, operation, job_id, description)
-    _audit(request, credential, outcome, description)
+    _audit(credential, outcome, description, user=user, origin=origin, request=request, job_hours=job_hours)
     return outcome
 
 
@@ -194,7 +217,16 @@ def _update_copies(credential: Credential, operation: Operation, job_id: int, de
         row.update(status=status, status_group=status_for(status).group, service_url="", running_since=None)
 
 
-def _audit(request: HttpRequest, credential: Credential, outcome: Outcome, description: str) -> None:
+def _audit(
+    credential: Credential,
+    outcome: Outcome,
+    description: str,
+    *,
+    user,
+    origin: str,
+    request: HttpRequest | None,
+    job_hours: int | None,
+) -> None:
     explanation = outcome.explanation
     if explanation is not None:
         detail = explanation.message
@@ -202,14 +234,20 @@ def _audit(request: HttpRequest, credential: Credential, outcome: Outcome, descr
         detail = f"new description: {description}"
     else:
         detail = ""
+    if origin == Origin.POLICY:
+        policy = f"auto-stop policy after {job_hours} h"
+        detail = f"{policy}: {detail}" if detail else policy
     audit.record(
         outcome.operation.audit_action,
         request,
+        user=user,
         target=f"job {outcome.job_id} “{outcome.job_name}” in {audit.describe(credential)}",
         success=explanation is None,
         detail=detail,
         project_id=credential.project_id,
         job_id=outcome.job_id,
+        origin=origin,
+        job_hours=job_hours,
     )
 
 
@@ -222,6 +260,15 @@ class PastAction:
     operation: Operation
     success: bool
     detail: str  # ModelArts' code and words when it refused
+    origin: str = Origin.PERSON
+    job_hours: int | None = None  # how long the job had run when the project's policy stopped it
+
+    @property
+    def actor(self) -> str:
+        """Who asked, as the job's page says it: the person, or the project's policy on its owner's behalf."""
+        if self.origin == Origin.POLICY:
+            return _("the project's policy, on behalf of %(username)s") % {"username": self.username}
+        return self.username
 
 
 def recent(project_id: str, job_id: int) -> list[PastAction]:
@@ -231,7 +278,15 @@ def recent(project_id: str, job_id: int) -> list[PastAction]:
     """
     events = AuditEvent.objects.filter(project_id=project_id, job_id=job_id, action__in=_BY_AUDIT_ACTION)
     return [
-        PastAction(event.created, event.username, _BY_AUDIT_ACTION[event.action], event.success, event.detail)
+        PastAction(
+            event.created,
+            event.username,
+            _BY_AUDIT_ACTION[event.action],
+            event.success,
+            event.detail,
+            event.origin,
+            event.job_hours,
+        )
         for event in events.order_by("-created")[:RECENT_ACTIONS]
     ]
 

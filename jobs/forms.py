@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from modelarts.client import MAX_JOB_ID
 
+from .models import AutoStopPolicy
+
 
 class LookupForm(forms.Form):
     """A job id typed by a person: checked here so a bad one never reaches ModelArts."""
@@ -39,4 +41,16 @@ class DescriptionForm(forms.Form):
         required=False,
         help_text=_("Up to 256 characters."),
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AutoStopForm(forms.Form):
+    """A project's auto-stop policy: the hours after which running jobs are stopped, or none for no policy."""
+
+    hours = forms.IntegerField(
+        label=_("Stop visualization jobs running longer than (hours)"),
+        required=False,
+        min_value=AutoStopPolicy.MIN_HOURS,
+        max_value=AutoStopPolicy.MAX_HOURS,
+        help_text=_("From 1 to 168 (a week). Leave it empty to turn the policy off."),
     )

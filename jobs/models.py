@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OrderBy
 from django.db.models.functions import Lower
@@ -36,6 +37,14 @@ def _without_nulls_placement(expression):
 
 
 MAX_BACKOFF_DOUBLINGS = 32  # beyond any cap in seconds; bounds the arithmetic for a list failing for years
+
+
+def backoff_until(last_failed_at: datetime, failures: int, first_seconds: float, max_seconds: float) -> datetime:
+    """When to try again after ``failures`` failures in a row, the last at ``last_failed_at``: ``first_seconds``
+    after the first, doubled after each further one, never more than ``max_seconds``."""
+    doubled = first_seconds * 2 ** min(failures - 1, MAX_BACKOFF_DOUBLINGS)
+    return last_failed_at + timedelta(seconds=min(doubled, max_seconds))
+
 
 # The list's default order (listing.py): newest first, jobs without a creation time last, then by id.
 NEWEST_FIRST = (F("create_time").desc(nulls_last=True), F("job_id").desc())
@@ -170,8 +179,9 @@ class JobListRefresh(models.Model):
         """
         if self.consecutive_failures <= 0 or self.last_error_at is None:
             return None
-        doubled = settings.LIST_TTL * 2 ** min(self.consecutive_failures - 1, MAX_BACKOFF_DOUBLINGS)
-        return self.last_error_at + timedelta(seconds=min(doubled, settings.LIST_BACKOFF_MAX_SECONDS))
+        return backoff_until(
+            self.last_error_at, self.consecutive_failures, settings.LIST_TTL, settings.LIST_BACKOFF_MAX_SECONDS
+        )
 
     @property
     def last_failure(self) -> Explanation | None:
@@ -197,3 +207,58 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class AutoStopPolicy(models.Model):
+    """A project's "stop visualization jobs running longer than ``hours``", set by the credential's owner and
+    enforced by the worker with that credential (jobs/policies.py). No row: the project has no policy."""
+
+    MIN_HOURS = 1
+    MAX_HOURS = 168  # a week
+
+    credential = models.OneToOneField("accounts.Credential", on_delete=models.CASCADE, related_name="auto_stop")
+    hours = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_HOURS), MaxValueValidator(MAX_HOURS)],
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Auto-stop after {self.hours} h for {self.credential}"
+
+
+class AutoStopFailure(models.Model):
+    """A job the policy failed to stop (or to check before stopping): tried again after a back-off that
+    doubles with each failure in a row, and shown on the policy's page and the overview until it succeeds or
+    the job no longer needs stopping."""
+
+    policy = models.ForeignKey(AutoStopPolicy, on_delete=models.CASCADE, related_name="failures")
+    job_id = models.BigIntegerField()
+    job_name = models.CharField(max_length=255, blank=True)
+    consecutive_failures = models.IntegerField(default=0)
+    failing_since = models.DateTimeField()
+    last_error = models.TextField(blank=True)  # the error code and ModelArts' own words
+    last_error_kind = models.CharField(max_length=100, blank=True)  # as JobListRefresh keeps them
+    last_error_code = models.CharField(max_length=100, blank=True)
+    last_error_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["policy", "job_id"], name="one_auto_stop_failure_per_job")]
+        ordering = ["-last_error_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job_name} ({self.job_id}): {self.consecutive_failures} failures"
+
+    @property
+    def next_try(self) -> datetime:
+        """AUTO_STOP_RETRY_SECONDS after the first failure, doubled after each further one, at most
+        AUTO_STOP_BACKOFF_MAX_SECONDS: a job ModelArts keeps refusing to stop costs a call an hour, not one a run."""
+        return backoff_until(
+            self.last_error_at,
+            self.consecutive_failures,
+            settings.AUTO_STOP_RETRY_SECONDS,
+            settings.AUTO_STOP_BACKOFF_MAX_SECONDS,
+        )
+
+    @property
+    def last_failure(self) -> Explanation:
+        return explain_stored(self.last_error_kind, self.last_error_code, self.last_error)

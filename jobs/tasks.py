@@ -26,7 +26,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 
 from accounts.models import Credential
 
-from . import heartbeat, refresh
+from . import heartbeat, policies, refresh
 from .models import JobListRefresh
 
 KEEP_FRESH_PERIOD = timedelta(minutes=5)  # keep_lists_fresh's crontab below says the same
@@ -106,10 +106,13 @@ def queue_stale_refreshes(credentials: list[Credential]) -> dict[int, JobListRef
 
 
 def lists_to_keep_fresh(now: datetime) -> list[JobListRefresh]:
-    """The lists the periodic task refreshes: viewed in the last KEEP_FRESH_DAYS, stale, not claimed by a
-    refresh, and past any back-off; the longest unrefreshed first."""
+    """The lists the periodic task refreshes: viewed in the last KEEP_FRESH_DAYS or with an auto-stop policy
+    (which acts on the cached list, viewed or not), stale, not claimed by a refresh, and past any back-off; the
+    longest unrefreshed first."""
+    viewed = Q(last_viewed_at__gte=now - timedelta(days=settings.KEEP_FRESH_DAYS))
+    kept = viewed | Q(credential__auto_stop__isnull=False)
     candidates = (
-        JobListRefresh.objects.filter(last_viewed_at__gte=now - timedelta(days=settings.KEEP_FRESH_DAYS))
+        JobListRefresh.objects.filter(kept)
         .filter(Q(fetched_at__isnull=True) | Q(fetched_at__lt=now - timedelta(seconds=settings.LIST_TTL)))
         .filter(_unclaimed(now))
         .select_related("credential")
@@ -148,6 +151,14 @@ def refresh_list(credential_id: int, queued_at: datetime, *, force: bool) -> Non
 def keep_lists_fresh() -> None:
     heartbeat.record()
     queue_lists_to_keep_fresh()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("enforce-auto-stop")  # two runs at once would stop (and audit) the same jobs twice
+def enforce_auto_stop() -> None:
+    """The projects' auto-stop policies (jobs.policies), on the lists keep_lists_fresh keeps current."""
+    heartbeat.record()
+    policies.enforce()
 
 
 @db_periodic_task(crontab(minute="*"))

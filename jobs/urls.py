@@ -15,6 +15,7 @@ urlpatterns = [
         views.project_refresh,
         name="project-refresh",
     ),
+    path("projects/<project_id:project_id>/auto-stop/", views.auto_stop, name="auto-stop"),
     path(
         "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",
         views.job_detail,

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,14 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from accounts.views import secret_unreadable
+from audit import log as audit
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
 
-from . import actions, details, failures, listing, lookup_limit, refresh, tasks, upstream_limit
-from .forms import DescriptionForm, LookupForm
+from . import actions, details, failures, listing, lookup_limit, policies, refresh, tasks, upstream_limit
+from .forms import AutoStopForm, DescriptionForm, LookupForm
 from .listing import JobList, ListQueryForm
-from .models import CachedJob
+from .models import AutoStopPolicy, CachedJob
 from .status import GROUPS
 
 
@@ -47,7 +49,7 @@ def _list_page(request: HttpRequest, template: str, listed: JobList, context: di
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Overview: every project with counts per status group, and one combined list across projects."""
-    credentials = list(Credential.objects.for_user(request.user))
+    credentials = list(Credential.objects.for_user(request.user).select_related("auto_stop"))
     jobs = CachedJob.objects.for_user(request.user)
     listed = listing.list_jobs(jobs.select_related("credential"), request.GET, ListQueryForm, credentials)
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
@@ -65,8 +67,24 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "first_fetches": [project for project in projects if project["state"] and project["state"].first_fetch],
         "groups": GROUPS,
         "form": LookupForm(credentials=credentials),
+        # The auto-stop policies: whether each acts and what it fails to stop, and their latest stops.
+        **_policies_overview(request, credentials),
     }
     return _list_page(request, "jobs/home.html", listed, context)
+
+
+def _policies_overview(request: AuthenticatedHttpRequest, credentials: list[Credential]) -> dict[str, Any]:
+    """The user's auto-stop policies (read with the credentials), whether they act, how many jobs each fails to
+    stop, and their latest stops; no query at all for a user without policies."""
+    found = [credential.auto_stop for credential in credentials if hasattr(credential, "auto_stop")]
+    if not found:
+        return {}
+    failing = policies.failing_counts(found)
+    return {
+        "policies": [{"policy": policy, "failing": failing.get(policy.pk, 0)} for policy in found],
+        "policies_enforced": policies.enforced_for(request.user),
+        "policy_stops": policies.recent_stops(request.user),
+    }
 
 
 @require_GET
@@ -80,8 +98,9 @@ def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
-    """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list."""
-    credential = Credential.objects.for_project(request.user, project_id)
+    """The project's cached list, refreshed first when stale; a failed refresh shows beside the last list, and
+    its auto-stop policy (read with the credential: the page has no query to spare) above it."""
+    credential = Credential.objects.select_related("auto_stop").for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
     listed = listing.list_jobs(credential.cached_jobs.all(), request.GET, ListQueryForm, [credential])
@@ -91,6 +110,10 @@ def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
         "credential": credential,
         "state": state,
         "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
+        "auto_stop": getattr(credential, "auto_stop", None),
+        # The policy's page is linked wherever actions are on; it tells a user without the permission why not
+        # (asking has_perm here would cost the page two queries it has no room for).
+        "job_actions_enabled": settings.JOB_ACTIONS_ENABLED,
     }
     response = _list_page(request, "jobs/project.html", listed, context)
     if response.status_code == 200 and state is not None and state.unavailable:
@@ -325,3 +348,72 @@ def _after_action(request: HttpRequest, credential: Credential, outcome: actions
     if outcome.operation.name == "delete" and outcome.error is None:
         return redirect("project-jobs", project_id=credential.project_id)
     return redirect("job-detail", project_id=credential.project_id, job_id=outcome.job_id)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def auto_stop(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
+    """The project's auto-stop policy, for the owner of its credential (jobs/policies.py enforces it with that
+    credential). A POST first previews: the running jobs the policy would stop now, from the cached list, whose
+    age the page says; the preview's own POST (``save``) saves it, audited, and comes back here."""
+    credential = _get_credential_for_user(request, project_id)
+    policy = AutoStopPolicy.objects.filter(credential=credential).first()
+    if request.method != "POST":
+        return _auto_stop_page(request, credential, policy, AutoStopForm(initial={"hours": policy and policy.hours}))
+    form = AutoStopForm(request.POST)
+    if not form.is_valid():
+        return _auto_stop_page(request, credential, policy, form, status=400)
+    hours = form.cleaned_data["hours"]
+    if "save" in request.POST:
+        _save_auto_stop(request, credential, policy, hours)
+        return redirect("auto-stop", project_id=project_id)
+    preview = {"hours": hours, "jobs": list(policies.over_limit(credential.pk, hours, timezone.now())) if hours else []}
+    return _auto_stop_page(request, credential, policy, form, preview=preview)
+
+
+def _auto_stop_page(
+    request: AuthenticatedHttpRequest,
+    credential: Credential,
+    policy: AutoStopPolicy | None,
+    form: AutoStopForm,
+    *,
+    preview: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The form, the preview if asked for, and what the policy did: the jobs it is failing to stop (each tried
+    again after its back-off) and its latest stops."""
+    context = {
+        "credential": credential,
+        "policy": policy,
+        "form": form,
+        "preview": preview,
+        "state": refresh.list_state(credential),
+        "failures": list(policy.failures.all()) if policy else [],
+        "recent_stops": policies.recent_stops(request.user, credential.project_id),
+        "max_stops_per_run": settings.AUTO_STOP_MAX_STOPS_PER_RUN,
+    }
+    return render(request, "jobs/auto_stop.html", context, status=status)
+
+
+def _save_auto_stop(
+    request: AuthenticatedHttpRequest, credential: Credential, policy: AutoStopPolicy | None, hours: int | None
+) -> None:
+    """Set, change or remove the policy, audited with the hours before and after."""
+    if hours is None:
+        if policy is None:
+            messages.info(request, _("This project has no auto-stop policy."))
+            return
+        policy.delete()
+        action, detail = audit.Action.AUTO_STOP_REMOVED, f"was {policy.hours} h"
+        said = _("The auto-stop policy is off: it stops no job any more.")
+    else:
+        if policy is None:
+            AutoStopPolicy.objects.create(credential=credential, hours=hours)
+            action, detail = audit.Action.AUTO_STOP_SET, f"{hours} h"
+        else:
+            action, detail = audit.Action.AUTO_STOP_CHANGED, f"{policy.hours} h -> {hours} h"
+            policy.hours = hours
+            policy.save(update_fields=["hours", "updated"])
+        said = _("Saved: visualization jobs running longer than %(hours)d h are stopped.") % {"hours": hours}
+    audit.record(action, request, target=audit.describe(credential), detail=detail, project_id=credential.project_id)
+    messages.success(request, said)

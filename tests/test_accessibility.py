@@ -10,7 +10,8 @@ import responses
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from jobs.models import JobListRefresh
+from audit.models import AuditEvent
+from jobs.models import AutoStopFailure, AutoStopPolicy, JobListRefresh
 from tests.conftest import PROJECT_A, PROJECT_B, make_job, store_list
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,7 @@ def pages(alice_credential) -> dict[str, int]:
         f"{DETAIL}restart/": 409,  # not in the running job's status: the page says so
         f"{DETAIL}edit/": 200,
         f"{DETAIL}delete/": 200,
+        f"/projects/{PROJECT_A}/auto-stop/": 200,
         f"/projects/{PROJECT_A}/visualization-jobs/404/": 404,
         f"/projects/{PROJECT_B}/visualization-jobs/1/": 404,
         "/lookup/?project_id=x&job_id=abc": 400,
@@ -225,6 +227,33 @@ def test_lockout_and_unreadable_secret_pages(alice, alice_client, alice_credenti
     unreadable = alice_client.get(DETAIL, HTTP_ACCEPT_LANGUAGE=language)
     assert unreadable.status_code == 503
     check_page(unreadable.content.decode(), language, logged_in=True)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_auto_stop_policy_with_its_preview_failures_and_stops(
+    alice, alice_client, alice_credential, operator, language
+):
+    """The policy page's parts that only show with data: its preview table, failures, latest stops; and the
+    overview's policy section."""
+    now = datetime.now(UTC)
+    store_list(alice_credential, [make_job(1, status=8, duration_ms=30 * 3_600_000)], fetched_at=now)
+    policy = AutoStopPolicy.objects.create(credential=alice_credential, hours=24)
+    AutoStopFailure.objects.create(
+        policy=policy, job_id=1, consecutive_failures=2, failing_since=now, last_error="x", last_error_at=now
+    )
+    AuditEvent.objects.create(
+        actor=alice, action="job_stop", project_id=PROJECT_A, job_id=2, origin="policy", job_hours=30
+    )
+    page = f"/projects/{PROJECT_A}/auto-stop/"
+
+    for response in (
+        alice_client.get(page, HTTP_ACCEPT_LANGUAGE=language),
+        alice_client.post(page, {"hours": "24"}, HTTP_ACCEPT_LANGUAGE=language),
+        alice_client.post(page, {"hours": "0"}, HTTP_ACCEPT_LANGUAGE=language),
+        alice_client.get("/", HTTP_ACCEPT_LANGUAGE=language),
+    ):
+        assert response.status_code in (200, 400)
+        check_page(response.content.decode(), language, logged_in=True)
 
 
 def test_the_checks_catch_what_they_look_for():

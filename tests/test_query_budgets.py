@@ -28,6 +28,7 @@ BUDGETS = {
     "job-restart": {"": 6},
     "job-edit": {"": 6},
     "job-delete": {"": 6},
+    "auto-stop": {"": 8},
     "api-job-list": {"": 10},
     "api-job-detail": {"": 7},
     "api-schema": {"": 4},
