@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         JOB_RESTART = "job_restart"
         JOB_EDIT = "job_edit"
         JOB_DELETE = "job_delete"
+        JOB_CREATE = "job_create"
 
     LABELS = {
         Action.LOGIN: "Logged in",
@@ -39,6 +40,7 @@ class AuditEvent(models.Model):
         Action.JOB_RESTART: "Job restart requested",
         Action.JOB_EDIT: "Job description changed",
         Action.JOB_DELETE: "Job deletion requested",
+        Action.JOB_CREATE: "Job creation requested",
     }
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
