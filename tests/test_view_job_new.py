@@ -11,6 +11,7 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from jobs.forms import normalise_train_url
+from jobs.lookup_limit import take_detail_lookup
 from jobs.models import CachedJob, JobCreation
 from tests.conftest import PROJECT_A, PROJECT_B, allow_operating, make_credential
 from tests.job_actions import UPSTREAM, detail_url, refusal, sent_body, writes
@@ -62,7 +63,9 @@ def test_the_form_offers_the_fields_and_a_one_time_token(alice_client, alice_cre
 @responses.activate
 def test_create_sends_modelarts_the_exact_request_and_lands_on_the_job(alice_client, alice_credential, operator):
     responses.post(UPSTREAM, json=CREATED)
-    responses.get(f"{UPSTREAM}/{NEW_ID}", json={**CREATED, "job_id": NEW_ID, "status": 1, "train_url": "/my-bucket/resnet/logs/"})
+    responses.get(
+        f"{UPSTREAM}/{NEW_ID}", json={**CREATED, "job_id": NEW_ID, "status": 1, "train_url": "/my-bucket/resnet/logs/"}
+    )
 
     response = alice_client.post(NEW_URL, form())
 
@@ -109,8 +112,12 @@ def test_the_new_job_is_in_the_list_at_once_and_audited(alice_client, alice_cred
 
 
 @responses.activate
-def test_the_new_jobs_page_spends_no_lookup_of_an_unknown_job(alice_client, alice_credential, operator, settings):
-    settings.DETAIL_LOOKUPS_PER_MINUTE = 0
+def test_the_new_jobs_page_spends_no_lookup_of_an_unknown_job(
+    alice, alice_client, alice_credential, operator, settings
+):
+    settings.DETAIL_LOOKUP_BURST = 1
+    settings.DETAIL_LOOKUP_RATE = 0.001
+    take_detail_lookup(alice.pk)  # the one lookup of the burst spent: another would be a 429
     responses.post(UPSTREAM, json=CREATED)
     responses.get(f"{UPSTREAM}/{NEW_ID}", json={**CREATED, "job_id": NEW_ID, "status": 7})
 
