@@ -407,6 +407,8 @@ EXCLUDED = {
     "job-restart": ACTION,
     "job-edit": ACTION,
     "job-delete": ACTION,
+    "job-new": "an action: creating a job; tests/test_view_job_new.py explains ModelArts' refusals and failures",
+    "project-stop": "stops each chosen job through the same action as job-stop; its form page reads only the list",
     **admin_pages(NO_MODELARTS),
 }
 

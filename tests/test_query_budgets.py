@@ -28,6 +28,8 @@ BUDGETS = {
     "job-restart": {"": 6},
     "job-edit": {"": 6},
     "job-delete": {"": 6},
+    "job-new": {"": 6},
+    "project-stop": {f"?job={JOB_ID}": 6, "?long_running=1": 6},
     "api-job-list": {"": 10},
     "api-job-detail": {"": 7},
     "api-schema": {"": 4},
