@@ -1,5 +1,5 @@
 import re
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -157,8 +157,8 @@ class NewJobForm(forms.Form):
     def clean_train_url(self) -> str:
         return normalise_train_url(self.cleaned_data["train_url"])
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if (
             cleaned.get("auto_stop") == "custom"
             and cleaned.get("custom_hours") is None
