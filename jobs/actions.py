@@ -55,7 +55,7 @@ TOKEN_SECONDS = 86_400  # how long a "New job" form's token is remembered: longe
 class Operation:
     """One kind of action: its URL and audit names, and how people are asked and told about it."""
 
-    name: str  # as in Status.operations and the URL (<job>/stop/)
+    name: str  # as in Status.operations and the URL (<job>/stop/); "create" is the project's new/ instead
     audit_action: str
     button: Promise  # the control's label
     question: Promise  # the confirmation's heading; %(name)s is the job
