@@ -104,7 +104,7 @@ OPERATIONS: dict[str, Operation] = {
             AuditEvent.Action.JOB_CREATE,
             _("Create"),
             _("New visualization job"),
-            _("ModelArts creates the job and starts its TensorBoard; it is billed while it runs."),
+            _("ModelArts creates the job and starts its TensorBoard or MindInsight; it is billed while it runs."),
             _("Creation of %(name)s requested by %(user)s at %(time)s."),
             follows=True,
         ),
