@@ -53,10 +53,14 @@ lint: $(VENV)/.installed
 simulator: $(VENV)/.installed
 	$(PY) -m simulator --port $(SIMULATOR_PORT)
 
-# Benchmarks print figures; they never fail on timing. BENCH_OUT=file.json also writes them as JSON.
+# Benchmarks print figures; they never fail on timing. BENCH_OUT=file.json also writes them as JSON (emptied
+# first, then filled by each benchmark in turn). BENCH_POSTGRES_DATABASE names the PostgreSQL database they
+# drop and make afresh (default dashboard_bench).
 bench: $(VENV)/.installed
+	@if [ -n "$$BENCH_OUT" ]; then rm -f "$$BENCH_OUT"; fi
 	$(PY) -m benchmarks.lists
 	$(PY) -m benchmarks.serve
+	$(PY) -m benchmarks.background
 	$(PY) -m benchmarks.cache_calls
 
 # A bounded load test (60 s, 50 connections, loopback only): requests, errors, latency percentiles.

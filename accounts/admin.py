@@ -52,9 +52,9 @@ class CredentialAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Staff see who has tokens and can revoke them (delete); only a hash is stored, so nothing to reveal."""
 
-    list_display = ["name", "owner", "prefix", "created", "last_used"]
+    list_display = ["name", "owner", "scope", "prefix", "created", "last_used"]
     search_fields = ["name", "owner__username", "prefix"]
-    readonly_fields = ["owner", "name", "prefix", "created", "last_used"]
+    readonly_fields = ["owner", "name", "scope", "prefix", "created", "last_used"]
     exclude = ["token_hash"]
 
     def has_add_permission(self, request) -> bool:

@@ -170,8 +170,16 @@ class ApiToken(models.Model):
     PATTERN = re.compile(r"\A[A-Za-z0-9_-]{43}\Z")  # what secrets.token_urlsafe(32) makes
     LAST_USED_RESOLUTION = timedelta(minutes=1)
 
+    class Scope(models.TextChoices):
+        """What the token's scripts may do: read only (what every token made before scopes existed became), or
+        also create, stop, restart, edit and delete jobs."""
+
+        READ = "read", _("Read only")
+        READ_WRITE = "read-write", _("Read and write")
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
     prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -189,18 +197,27 @@ class ApiToken(models.Model):
         return hashlib.sha256(plaintext.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, owner, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, owner, name: str, scope: str = Scope.READ) -> tuple[ApiToken, str]:
         """A new saved token and its plaintext, which exists only in this return value."""
         plaintext = secrets.token_urlsafe(32)
         token = cls.objects.create(
-            owner=owner, name=name, prefix=plaintext[: cls.PREFIX_LENGTH], token_hash=cls.hash(plaintext)
+            owner=owner,
+            name=name,
+            scope=scope,
+            prefix=plaintext[: cls.PREFIX_LENGTH],
+            token_hash=cls.hash(plaintext),
         )
         return token, plaintext
 
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
     @classmethod
-    def owner_of(cls, plaintext: str):
-        """The active owner of a presented token, or None. The hash is compared in constant time, and its use
-        recorded at most once a minute, so that most authenticated reads write nothing."""
+    def find(cls, plaintext: str) -> ApiToken | None:
+        """The presented token, with its owner, if that owner is active; else None. The hash is compared in
+        constant time, and its use recorded at most once a minute, so that most authenticated reads write
+        nothing."""
         if not cls.PATTERN.match(plaintext):
             return None
         digest = cls.hash(plaintext)
@@ -209,7 +226,7 @@ class ApiToken(models.Model):
                 if not candidate.owner.is_active:
                     return None
                 candidate._record_use()
-                return candidate.owner
+                return candidate
         return None
 
     def _record_use(self) -> None:

@@ -27,10 +27,20 @@ class ApiTokenForm(forms.Form):
         strip=True,
         help_text=gettext_lazy("What the token is for, e.g. the script or machine that uses it."),
     )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        required=False,  # read only unless chosen otherwise
+        help_text=gettext_lazy("Read and write lets the token's scripts create, stop, restart, edit and delete jobs."),
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data["scope"] or ApiToken.Scope.READ
 
     def clean(self):
         check_room_for_api_token(self.owner)
@@ -48,7 +58,7 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ApiTokenForm(request.POST, owner=request.user)
         if form.is_valid():
-            created, plaintext = ApiToken.issue(request.user, form.cleaned_data["name"])
+            created, plaintext = ApiToken.issue(request.user, form.cleaned_data["name"], form.cleaned_data["scope"])
             audit.record(audit.Action.API_TOKEN_CREATED, request, target=str(created))
             form = ApiTokenForm(owner=request.user)
     else:

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from benchmarks import harness
 from simulator import seed
@@ -85,11 +86,10 @@ def main() -> None:
     try:
         with harness.gunicorn(env, WORKERS) as (url, _server):
             warm = harness.login(url)
-            for path in (
-                f"/projects/{DEMO.project_id}/visualization-jobs/",
-                f"/projects/{OTHER.project_id}/visualization-jobs/",
-            ):
-                warm.get(f"{url}{path}", timeout=120)  # the first view of each project fetches its list
+            since = datetime.now(UTC)
+            for tenant in (DEMO, OTHER):  # the first view of each project queues a fetch of its list
+                warm.get(f"{url}/projects/{tenant.project_id}/visualization-jobs/", timeout=120)
+            harness.wait_until_refreshed(config, [DEMO.project_id, OTHER.project_id], since)
             sessions = log_in_everyone(url)
             print(f"{config.name}: {CONNECTIONS} connections for {SECONDS} s against {url} ...")
             work = workload(simulator.job_ids(OTHER.project_id))

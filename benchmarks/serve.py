@@ -1,9 +1,12 @@
-"""The production path under load: gunicorn (4 workers) against the simulator at a fixed 50 ms latency, on
-SQLite and on PostgreSQL + Redis. Prints a table; with BENCH_OUT=file also writes the figures as JSON
-(for each key, the worse of the two configurations). Reports; never fails on timing.
+"""The production path under load: gunicorn (4 workers) and a task-queue consumer against the simulator at
+a fixed 50 ms latency, on SQLite and on PostgreSQL + Redis. Prints a table; with BENCH_OUT=file also writes
+the figures as JSON (for each key, the worse of the two configurations). Reports; never fails on timing.
 
-Goals: warm_detail_floor_ratio <= 1.5, cold_detail_overhead_ms <= 10, list_10k_over_10_ratio <= 1.5,
+Goals: warm_detail_floor_ratio <= 1.5, cold_detail_over_floor_ratio <= 1.15, list_10k_over_10_ratio <= 1.5,
 refresh_10k_upstream_calls == 10, concurrent_viewers_upstream_calls <= 31 (1 s window), worker_rss_mb < 150.
+
+The uncached detail page is compared with its floor measured in the same run: a bare signed call to the
+same simulator (the dashboard's own client, from this process) plus /healthz, the three taking turns.
 
 The warm ratio is sampled with every client alternating the detail page and the trivial view, so both
 are measured under the same load; warm_detail_floor_ratio_separate_loads times them one after the other
@@ -12,14 +15,15 @@ instead, for comparison. Page views are timed with http.client (harness.Browser)
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from benchmarks import harness
+from modelarts.auth import SignatureAuth
+from modelarts.client import ModelArtsClient
 from simulator import seed
 from simulator.seed import DEMO, OTHER
 from simulator.server import Simulator
@@ -33,7 +37,7 @@ RSS_REQUESTS = 10_000
 KEYS = (
     "warm_detail_floor_ratio",
     "warm_detail_floor_ratio_separate_loads",
-    "cold_detail_overhead_ms",
+    "cold_detail_over_floor_ratio",
     "list_10k_over_10_ratio",
     "refresh_10k_upstream_calls",
     "refresh_10k_seconds",
@@ -86,20 +90,21 @@ def measure(config: harness.Config, simulator: Simulator) -> dict[str, float]:
         browsers[0].get(running)
         figures.update(warm_detail(browsers, running))
 
-        # Uncached: every request a job not seen before, one at a time, so no queueing hides in it.
         other_jobs = simulator_job_ids(simulator, OTHER.project_id)
-        cold = [browsers[0].get(detail_path(OTHER.project_id, job_id))[0] for job_id in other_jobs[:150]]
-        figures["cold_detail_overhead_ms"] = harness.median(cold) - harness.SIMULATOR_LATENCY_MS
-        print(f"  uncached detail page {harness.median(cold):.1f} ms with {harness.SIMULATOR_LATENCY_MS} ms upstream")
+        figures["cold_detail_over_floor_ratio"] = cold_detail(browsers[0], simulator, other_jobs[:150])
 
-        # Refresh of 10,000 jobs, then the list page at 10 and at 10,000 jobs.
+        # Refresh of 10,000 jobs ("Refresh now" queues it; the consumer fetches and stores it), then the list
+        # page at 10 and at 10,000 jobs.
         before = simulator.calls["list"]
-        started = time.perf_counter()
-        browsers[0].session.post(f"{url}/projects/{OTHER.project_id}/visualization-jobs/refresh/", timeout=120)
+        since, started = datetime.now(UTC), time.perf_counter()
+        browsers[0].post(f"/projects/{OTHER.project_id}/visualization-jobs/refresh/")
+        harness.wait_until_refreshed(config, [OTHER.project_id], since)
         figures["refresh_10k_seconds"] = time.perf_counter() - started
         figures["refresh_10k_upstream_calls"] = simulator.calls["list"] - before
-        simulator.set_job_count(DEMO.project_id, 10)  # the demo project's first list view fetches 10 jobs
-        browsers[0].session.get(f"{url}/projects/{DEMO.project_id}/visualization-jobs/", timeout=60)
+        simulator.set_job_count(DEMO.project_id, 10)  # the demo project's first list view queues its 10 jobs
+        since = datetime.now(UTC)
+        browsers[0].get(f"/projects/{DEMO.project_id}/visualization-jobs/")
+        harness.wait_until_refreshed(config, [DEMO.project_id], since)
         small = median_under_load(browsers, f"/projects/{DEMO.project_id}/visualization-jobs/?per_page=10", 50)
         large = median_under_load(browsers, f"/projects/{OTHER.project_id}/visualization-jobs/?per_page=10", 50)
         figures["list_10k_over_10_ratio"] = large / small
@@ -110,6 +115,30 @@ def measure(config: harness.Config, simulator: Simulator) -> dict[str, float]:
         figures["concurrent_viewers_upstream_calls"] = viewers(url, simulator, some_job)
         figures["worker_rss_mb"], figures["worker_rss_growth_mb"] = memory(server.pid, browsers, some_job)
     return figures
+
+
+def cold_detail(browser: harness.Browser, simulator: Simulator, job_ids: list[int]) -> float:
+    """The uncached detail page over its floor: a bare signed call for the same kind of job plus /healthz.
+
+    One request at a time, so no queueing hides in either; every page asks for a job not seen before,
+    and the three requests take turns, so they share whatever else the machine is doing.
+    """
+    client = ModelArtsClient(
+        endpoint=simulator.url,
+        project_id=OTHER.project_id,
+        auth=SignatureAuth(OTHER.access_key, OTHER.secret_key),
+        user_agent="benchmark",
+    )
+    pages, bare, trivial = [], [], []
+    for job_id in job_ids:
+        pages.append(browser.get(detail_path(OTHER.project_id, job_id))[0])
+        started = time.perf_counter()
+        client.get_visualization_job(job_id)
+        bare.append((time.perf_counter() - started) * 1000)
+        trivial.append(browser.get("/healthz")[0])
+    page, call, floor = harness.median(pages), harness.median(bare), harness.median(trivial)
+    print(f"  uncached detail page {page:.1f} ms; bare signed call {call:.1f} ms + /healthz {floor:.1f} ms (medians)")
+    return page / (call + floor)
 
 
 def warm_detail(browsers: list[harness.Browser], path: str) -> dict[str, float]:
@@ -176,29 +205,7 @@ def memory(master: int, browsers: list[harness.Browser], detail: str) -> tuple[f
 
 
 def main() -> None:
-    simulator = Simulator(port=0, latency_ms=harness.SIMULATOR_LATENCY_MS)
-    simulator.start()
-    results: dict[str, dict[str, float]] = {}
-    try:
-        for config in harness.configs(harness.workdir()):
-            print(f"{config.name}:")
-            results[config.name] = measure(config, simulator)
-    finally:
-        simulator.stop()
-    print_table(results)
-    worst = {key: max(figures[key] for figures in results.values()) for key in KEYS}
-    if os.environ.get("BENCH_OUT"):
-        with open(os.environ["BENCH_OUT"], "w", encoding="utf-8") as output:
-            json.dump({**worst, "configurations": results}, output, indent=2)
-        print(f"wrote {os.environ['BENCH_OUT']}")
-
-
-def print_table(results: dict[str, dict[str, float]]) -> None:
-    names = list(results)
-    print()
-    print(f"{'figure':<36}" + "".join(f"{name:>22}" for name in names))
-    for key in KEYS:
-        print(f"{key:<36}" + "".join(f"{results[name][key]:>22.2f}" for name in names))
+    harness.run(Simulator(port=0, latency_ms=harness.SIMULATOR_LATENCY_MS), measure, KEYS)
 
 
 if __name__ == "__main__":

@@ -1,36 +1,54 @@
 """The JSON API for scripts: one job's details and a project's cached list, exactly as the viewer sees them.
 
-A request is authenticated by the browser session or by a personal token (``Authorization: Bearer <token>``,
-made on the API tokens page). LoginRequiredMiddleware would send anonymous callers to the login page,
-which no script can follow, so these views opt out of it and answer 401 themselves. They are exempt from
-CSRF because they only read: anything but GET is a 405 before anything else happens. Every answer is
-JSON, failures included, and a project is looked up among the viewer's own credentials only, as on pages.
+Operations are declared with django-ninja: their parameters and answers are the types of api_schemas, which
+also make the OpenAPI description served at /api/schema, so what is described is what is parsed and sent.
+Who may call them is api_auth's business. Every answer is JSON, failures included (the error shape below),
+and a project is looked up among the viewer's own credentials only, as on pages.
 """
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.crypto import SecretUnreadable
-from accounts.models import ApiToken, Credential
+from accounts.models import Credential
+from dashboard import __version__
 from dashboard.http import AuthenticatedHttpRequest
-from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError
 
 from . import details, failures, listing, lookup_limit, upstream_limit
-from .listing import ApiListQueryForm, ListQueryForm
-from .models import CachedJob, JobListRefresh
-from .openapi import SCHEMA
-from .status import status_for
+from .api_auth import AUTH, ApiRefusal, unauthenticated
+from .api_schemas import Error, JobDetail, JobId, JobList, ListParams, Notice, ProjectId, RefreshError
+from .models import JobListRefresh
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+class DashboardApi(NinjaAPI):
+    def get_content_type(self) -> str:
+        """As Django's JsonResponse says it, which the other answers (errors, the schema) are."""
+        return "application/json"
+
+
+api = DashboardApi(
+    title="ModelArts dashboard API",
+    version=__version__,
+    description=(
+        "Access for scripts to the visualization jobs of the projects you hold a credential for, with your own "
+        "credential. Authenticate with a personal API token (created on the dashboard's API tokens page) sent as "
+        "'Authorization: Bearer <token>', or with a logged-in browser session. Every answer, failures included, "
+        "is JSON."
+    ),
+    auth=AUTH,
+    openapi_url=None,  # served by openapi_schema below, at the URLs the API has always had
+    docs_url=None,  # an interactive page would load its scripts from a CDN; /api/schema is for tools
+)
 
 
 # Answers
@@ -40,33 +58,9 @@ def _error(status: int, code: str, message: str, **fields) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message, **fields}}, status=status)
 
 
-def _unauthenticated(message: str, *, token_refused: bool = False) -> JsonResponse:
-    response = _error(401, "unauthenticated", message)
-    # RFC 6750: a token that was sent and refused is "invalid_token"; no credentials at all get no error code.
-    response["WWW-Authenticate"] = 'Bearer realm="api"' + (', error="invalid_token"' if token_refused else "")
-    return response
-
-
-def _method_not_allowed() -> JsonResponse:
-    response = _error(405, "method_not_allowed", "Only GET is supported.")
-    response["Allow"] = "GET"
-    return response
-
-
 def _no_credential(project_id: str) -> JsonResponse:
     """The same answer whether or not anyone else has this project: existence never leaks."""
     return _error(404, "not_found", f"You have no credential for project {project_id}.")
-
-
-def _invalid_query(form: ListQueryForm) -> JsonResponse:
-    return _error(400, "invalid_query", "Some query parameters are invalid.", fields=form.errors.get_json_data())
-
-
-def _invalid_query_or_no_credential(request: HttpRequest, project_id: str) -> JsonResponse:
-    """Without a project to list, the list's query is still judged first: a 400 depends on the query alone,
-    so it says nothing about whose project this is."""
-    form = ApiListQueryForm(request.GET)
-    return _invalid_query(form) if form.has_fatal_errors() else _no_credential(project_id)
 
 
 def _retry_after(response: JsonResponse, seconds: int) -> JsonResponse:
@@ -98,131 +92,111 @@ def _lookup_failed(error: failures.Explainable) -> JsonResponse:
     return _error(explanation.status, explanation.api_code, message, **fields)
 
 
-def _epoch_ms_from_datetime(moment: datetime | None) -> int | None:
-    """Milliseconds since the epoch, as ModelArts and the old SDK give times; exact, no float rounding."""
-    if moment is None:
-        return None
-    return ((moment - EPOCH) // timedelta(microseconds=1) + 500) // 1000
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def job_fields(job: VisualizationJob | CachedJob) -> dict:
-    """A job as the old SDK's get_visualization_job_info returned it, typed, plus its status in words."""
-    status = status_for(job.status)
-    return {
-        "job_id": job.job_id,
-        "job_name": job.job_name,
-        "job_desc": job.job_desc,
-        "status": job.status,
-        "status_label": status.label,
-        "status_group": status.group,
-        "create_time": _epoch_ms_from_datetime(job.create_time),
-        "duration": job.duration_ms,
-        "train_url": job.train_url,
-        "service_url": job.service_url,
-        "resource_id": job.resource_id,
-        "remaining_duration": job.remaining_duration_ms,
-    }
-
-
-def _last_error(state: JobListRefresh | None) -> dict | None:
-    failure = state.last_failure if state else None
-    if state is None or failure is None:
-        return None
-    return {
-        "title": failure.title,
-        "message": failure.message,
-        "advice": failure.advice,
-        "at": _iso(state.last_error_at),
-    }
-
-
-def _refresh(state: JobListRefresh | None) -> dict:
-    """What the background worker does with the list, so a script can wait for a refresh to end.
-
-    ``queued_at`` only while a refresh is queued or running: a claim left by a lost task means nothing.
-    ``started_at`` and ``progress`` are those of the refresh running, or else of the last one. A failing
-    list says since when, how many times in a row, and when it is tried again automatically (the back-off).
-    """
-    activity = state.activity if state else "idle"
-    return {
-        "state": activity,
-        "queued_at": _iso(state.queued_at) if state and activity != "idle" else None,
-        "started_at": _iso(state.started_at if state else None),
-        "progress": {
-            "pages_fetched": state.pages_fetched if state else 0,
-            "pages_expected": state.pages_expected if state else None,
-        },
-        "last_error": _last_error(state),
-        "consecutive_failures": state.consecutive_failures if state else 0,
-        "failing_since": _iso(state.failing_since if state else None),
-        "next_try": _iso(state.next_try if state else None),
-    }
-
-
 def _list_unavailable(state: JobListRefresh) -> JsonResponse:
     """Never fetched, and the last try failed: there is no earlier list to show, only the failure."""
     failure = failures.explain_stored(state.last_error_kind, state.last_error_code, state.last_error)
     return _error(502, "list_unavailable", failure.message, title=failure.title, advice=failure.advice)
 
 
-# Authentication
+@api.exception_handler(ApiRefusal)
+def _refused(request: HttpRequest, refusal: ApiRefusal) -> HttpResponse:
+    response = _error(refusal.status, refusal.code, refusal.message)
+    for name, value in refusal.headers.items():
+        response[name] = value
+    return response
 
 
-def _token_user(header: str):
-    """The active owner of the bearer token in an Authorization header, or None."""
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return ApiToken.owner_of(token.strip())
+@api.exception_handler(AuthenticationError)
+def _no_credentials(request: HttpRequest, exception: AuthenticationError) -> HttpResponse:
+    """Neither a token nor a session: what ninja says when no authentication method accepted the request."""
+    return _refused(request, unauthenticated())
 
 
-def _authenticate(request: HttpRequest) -> JsonResponse | None:
-    """Sets request.user from a bearer token, or keeps the session's user; None when authenticated.
-
-    A request that carries an Authorization header is judged by it alone: a bad token is refused even
-    beside a valid session, so a script never silently acts as whoever is logged in in the browser.
-    """
-    header = request.headers.get("Authorization")
-    if header is None:
-        if request.user.is_authenticated:
-            return None
-        return _unauthenticated("Log in, or send a personal API token as 'Authorization: Bearer <token>'.")
-    user = _token_user(header)
-    if user is None:
-        return _unauthenticated("The API token is missing, malformed, unknown or revoked.", token_refused=True)
-    request.user = user
-    return None
+@api.exception_handler(ValidationError)
+def _invalid_query(request: HttpRequest, exception: ValidationError) -> HttpResponse:
+    """The list's parameters, as ListParams judged them: the form's errors of each parameter. (Path parameters
+    never fail here: the URL converters only let valid ones reach an operation.)"""
+    fields: dict[str, Any] = {}
+    for error in exception.errors:
+        fields |= error["ctx"]["fields"]
+    return _error(400, "invalid_query", "Some query parameters are invalid.", fields=fields)
 
 
-def api_get(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
-    """GET only, authenticated, never cached by browsers or proxies (the answers are one user's data)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method != "GET":
-            return _method_not_allowed()
-        refusal = _authenticate(request)
-        response = refusal if refusal is not None else view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django answers (server_error below, or its debug page) and logs it, as for any view."""
+    raise exception
 
 
-# Views
+def _described(ok: type, meanings: dict[int, str], headers: dict[int, dict[str, dict]] | None = None) -> dict:
+    """An operation's answers: the success's schema, and each failure's status, meaning and headers (OpenAPI
+    header objects: ninja has no type for them)."""
+    described: dict[int, dict[str, Any]] = {status: {"description": text} for status, text in meanings.items()}
+    for status, named in (headers or {}).items():
+        described[status]["headers"] = named
+    return {"response": {200: ok, **dict.fromkeys(meanings, Error)}, "openapi_extra": {"responses": described}}
 
 
-@login_not_required
-@csrf_exempt
-@api_get
-def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> JsonResponse:
-    """Like the detail page: the viewer's own credential, the same short cache and single flight."""
+def _header(description: str, kind: str) -> dict:
+    return {"description": description, "schema": {"type": kind}}
+
+
+COMMON_FAILURES = {
+    400: (
+        "A request the dashboard cannot read: too many query parameters (code too_many_parameters) or, e.g., a "
+        "Host header it does not serve (code bad_request)."
+    ),
+    401: "No session and no valid token (code unauthenticated).",
+    404: "No credential of yours for this project, or no such job (code not_found).",
+    500: "An unexpected failure of the dashboard, logged (code server_error).",
+}
+UNAUTHENTICATED_HEADER = {
+    401: {"WWW-Authenticate": _header('Bearer, with error="invalid_token" for a refused token.', "string")}
+}
+
+
+# Operations
+
+
+@api.get(
+    "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}",
+    url_name="api-job-detail",
+    operation_id="getVisualizationJob",
+    summary="One job's details, fresh from ModelArts",
+    **_described(
+        JobDetail,
+        {
+            **COMMON_FAILURES,
+            409: (
+                "The stored credential is malformed (code credential_malformed), or has no secret since an "
+                "administrator changed its endpoint (code secret_missing); edit it. Nothing was sent."
+            ),
+            429: (
+                "Too many lookups that needed ModelArts lately (code rate_limited, with retry_after in seconds, also "
+                "sent as the Retry-After header). Only lookups of jobs missing from the project's cached list "
+                "count, and not those answered from the short cache."
+            ),
+            502: "ModelArts failed or refused (credentials, permissions, errors).",
+            503: (
+                "ModelArts is busy (code busy, or its own code); the server is already waiting on ModelArts for as "
+                "many requests as it lets wait and the job is not in the cached list (code upstream_busy, with "
+                "retry_after, also sent as the Retry-After header); or the stored secret cannot be decrypted (code "
+                "secret_unreadable)."
+            ),
+            504: "ModelArts did not answer in time.",
+        },
+        headers={
+            **UNAUTHENTICATED_HEADER,
+            429: {"Retry-After": _header("Seconds to wait.", "integer")},
+            503: {"Retry-After": _header("Seconds to wait (with upstream_busy).", "integer")},
+        },
+    ),
+)
+def job_detail(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: JobId) -> Any:
+    """Asked of ModelArts with your credential for the project; shared for a few seconds by everyone asking for
+    the same job with the same credential, as on the detail page. When the server is already waiting on ModelArts
+    for as many requests as it lets wait, it does not ask: a job in the project's cached list comes from there,
+    marked by notice; any other is a 503 upstream_busy."""
     credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(project_id)
@@ -232,60 +206,96 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
         return _upstream_busy(credential, job_id, busy)
     except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited) as error:
         return _lookup_failed(error)
-    return JsonResponse({"is_success": True, **job_fields(job)})
+    return JobDetail.model_validate(job)
 
 
-def _upstream_busy(credential: Credential, job_id: int, busy: upstream_limit.UpstreamBusy) -> JsonResponse:
+def _upstream_busy(credential: Credential, job_id: int, busy: upstream_limit.UpstreamBusy) -> Any:
     """Like the page: nothing was asked, so the job as the project's cached list has it, with a notice saying so
     and from when; a job not in the list is a 503 with Retry-After."""
     row = details.cached_job(credential, job_id)
     if row is None:
         return _lookup_failed(busy)
-    notice = {
-        "code": failures.explain(busy).api_code,
-        "message": (
+    answer = JobDetail.model_validate(row)
+    answer.notice = Notice(
+        code="upstream_busy",
+        message=(
             "ModelArts was not asked: this server is already waiting on it for as many requests as it lets wait. "
             "These are the job's fields from the project's cached list, as fetched at fetched_at; ask again in "
             "retry_after seconds for current ones."
         ),
-        "fetched_at": _iso(row.fetched_at),
-        "retry_after": busy.retry_after,
-    }
-    return JsonResponse({"is_success": True, **job_fields(row), "notice": notice})
+        fetched_at=row.fetched_at,
+        retry_after=busy.retry_after,
+    )
+    return answer
 
 
-@login_not_required
-@csrf_exempt
-@api_get
-def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse:
-    """The cached list (a refresh queued when it is stale), with the list page's query parameters.
-
-    Unlike the page, which corrects a bad sort or page size and says so, a script gets a 400 for any
-    invalid value: it has nobody to read a notice. The query is judged before the project, as it depends
-    on nothing else.
-    """
+@api.get(
+    "/projects/{project_id:project_id}/visualization-jobs",
+    url_name="api-job-list",
+    operation_id="listVisualizationJobs",
+    summary="A project's job list, as cached by the dashboard",
+    **_described(
+        JobList,
+        {
+            **COMMON_FAILURES,
+            400: f"An invalid query parameter (code invalid_query, with fields), or: {COMMON_FAILURES[400]}",
+            502: "The list was never fetched and the first fetch failed (code list_unavailable).",
+        },
+        headers=UNAUTHENTICATED_HEADER,
+    ),
+)
+def job_list(request: AuthenticatedHttpRequest, project_id: ProjectId, params: Query[ListParams]) -> Any:
+    """The project's whole list is cached; when it is older than a few minutes it is served as stored while the
+    background worker refreshes it (see refresh). A failed refresh keeps the previous list and is reported in
+    last_error. Filtering, sorting and paging are those of the list page; an invalid value is a 400, judged
+    before the project, as it depends on nothing else."""
     credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
-        return _invalid_query_or_no_credential(request, project_id)
-    listed = listing.list_jobs(credential.cached_jobs.all(), request.GET, ApiListQueryForm, [credential])
-    page = listed.page
-    if page is None:
-        return _invalid_query(listed.form)
-    state = listed.states.get(credential.pk)
+        return _no_credential(project_id)
+    states, page = listing.run_query(credential.cached_jobs.all(), params.query(), [credential])
+    state = states.get(credential.pk)
     if state is not None and state.unavailable:
         return _list_unavailable(state)
-    return JsonResponse(
+    state = state or JobListRefresh()  # never refreshed: nothing queued, fetched or failed
+    return JobList.model_validate(
         {
-            "jobs": [job_fields(job) for job in page],
+            "jobs": list(page),
             "page": page.number,
             "per_page": page.paginator.per_page,
             "pages": page.paginator.num_pages,
             "total": page.paginator.count,
-            "fetched_at": _iso(state.fetched_at if state else None),
-            "last_error": _last_error(state),
-            "refresh": _refresh(state),
+            "fetched_at": state.fetched_at,
+            "last_error": RefreshError.from_state(state),
+            "refresh": state,
         }
     )
+
+
+# Django's side of the API: the URLs' views, and Django's own failures under /api/ (dashboard/urls.py names these
+# handlers), JSON too; the usual pages elsewhere.
+
+
+def api_view(view):
+    """An operation's view as a URL serves it: for scripts (LoginRequiredMiddleware would send them to a login
+    page, which they cannot follow), with a JSON 405 for a method the URL does not serve, before anything else
+    is looked at, and otherwise never cached by browsers or proxies (the answers are one user's data)."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not isinstance(response, JsonResponse):
+            return _method_not_allowed(response["Allow"])
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+def _method_not_allowed(allowed: str) -> JsonResponse:
+    response = _error(405, "method_not_allowed", f"Only {allowed} is supported.")
+    response["Allow"] = allowed
+    return response
 
 
 @login_not_required
@@ -293,8 +303,8 @@ def job_list(request: AuthenticatedHttpRequest, project_id: str) -> JsonResponse
 def openapi_schema(request: HttpRequest) -> JsonResponse:
     """The OpenAPI description; public, like the URL space it describes, so tools can fetch it."""
     if request.method != "GET":
-        return _method_not_allowed()
-    return JsonResponse(SCHEMA)
+        return _method_not_allowed("GET")
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/"))
 
 
 @login_not_required
@@ -302,9 +312,6 @@ def openapi_schema(request: HttpRequest) -> JsonResponse:
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any other path under /api/, including ids the URL converters refuse: a JSON 404, not the HTML page."""
     return _error(404, "not_found", "There is no API endpoint at this address.")
-
-
-# Django's own failures (dashboard/urls.py names these handlers): JSON under /api/, the usual pages elsewhere
 
 
 def _is_api(request: HttpRequest) -> bool:

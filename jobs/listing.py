@@ -241,7 +241,8 @@ class JobList:
 def list_jobs(
     jobs: QuerySet, data: QueryDict, form_class: type[ListQueryForm], credentials: list[Credential]
 ) -> JobList:
-    """The one way a list is made from ``jobs``, rows of ``credentials``' lists.
+    """A page's list from ``jobs``, rows of ``credentials``' lists (the JSON list runs run_query itself, once
+    its parameters, ListParams, have been judged by ApiListQueryForm).
 
     The query string is judged first, as it depends on nothing else: a bad one costs ModelArts no refresh.
     The page's form corrects mistakes in sorting and paging; the API's refuses any invalid value.
@@ -249,6 +250,15 @@ def list_jobs(
     form = form_class(data)
     if form.has_fatal_errors():
         return JobList(form, refresh.list_states(credentials))
-    states = tasks.queue_stale_refreshes(credentials)
     query = form.query()
-    return JobList(form, states, query, paginate(filter_jobs(jobs, query, timezone.now()), query))
+    states, page = run_query(jobs, query, credentials)
+    return JobList(form, states, query, page)
+
+
+def run_query(
+    jobs: QuerySet, query: ListQuery, credentials: list[Credential]
+) -> tuple[dict[int, JobListRefresh | None], Page]:
+    """A valid query's page, after queuing a refresh of those of ``credentials``' lists that are stale: the
+    one way every list is made."""
+    states = tasks.queue_stale_refreshes(credentials)
+    return states, paginate(filter_jobs(jobs, query, timezone.now()), query)

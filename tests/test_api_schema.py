@@ -1,4 +1,5 @@
-"""The OpenAPI description at /api/schema: valid JSON, both endpoints, and true to the real answers."""
+"""The OpenAPI description at /api/schema, generated from the operations' types: valid JSON, both endpoints, every
+part described, and true to the real answers."""
 
 import json
 from datetime import timedelta
@@ -123,14 +124,17 @@ def test_every_reference_resolves(schema):
 
 
 def test_describes_the_bearer_scheme_and_requires_it(schema):
-    assert schema["components"]["securitySchemes"]["bearerToken"] == {
+    assert schema["components"]["securitySchemes"]["BearerToken"] == {
         "type": "http",
         "scheme": "bearer",
         "description": "A personal API token from the dashboard's API tokens page.",
     }
-    assert {"bearerToken": []} in schema["security"]
+    assert schema["components"]["securitySchemes"]["Session"] == {"type": "apiKey", "in": "cookie", "name": "sessionid"}
     for path in (LIST_PATH, DETAIL_PATH):
-        assert {"401", "404"} <= set(schema["paths"][path]["get"]["responses"])
+        operation = schema["paths"][path]["get"]
+        assert operation["security"] == [{"BearerToken": []}, {"Session": []}]
+        assert {"401", "404"} <= set(operation["responses"])
+        assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
 
 
 def test_list_parameters_are_the_list_page_ones(schema):
@@ -139,6 +143,26 @@ def test_list_parameters_are_the_list_page_ones(schema):
     assert {parameter["name"] for parameter in parameters} == {"project_id", *ListQueryForm(None).fields}
     detail = [deref(schema, parameter)["name"] for parameter in schema["paths"][DETAIL_PATH]["get"]["parameters"]]
     assert detail == ["project_id", "job_id"]
+
+
+def test_every_operation_parameter_and_answer_is_described(schema):
+    """Generated from the operations' types: each says what it does, takes and answers, in words too."""
+    operations = [schema["paths"][path]["get"] for path in (LIST_PATH, DETAIL_PATH)]
+    assert [operation["operationId"] for operation in operations] == ["listVisualizationJobs", "getVisualizationJob"]
+    for operation in operations:
+        assert operation["summary"] and operation["description"]
+        for parameter in operation["parameters"]:
+            assert parameter["description"] and parameter["schema"], parameter["name"]
+        for status, answer in operation["responses"].items():
+            assert answer["description"] != "OK" or status == "200", status
+            assert "application/json" in answer["content"], status
+    detail_answers = operations[1]["responses"]
+    assert set(detail_answers) == {"200", "400", "401", "404", "409", "429", "500", "502", "503", "504"}
+    assert set(operations[0]["responses"]) == {"200", "400", "401", "404", "500", "502"}
+    assert detail_answers["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert "upstream_busy" in detail_answers["503"]["description"]
+    for name in ("Job", "JobDetail", "JobList", "Refresh", "RefreshError", "Notice", "Error"):
+        assert schema["components"]["schemas"][name]["description"], name
 
 
 @responses.activate

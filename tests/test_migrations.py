@@ -195,3 +195,17 @@ def test_going_back_before_the_move_and_forward_again_keeps_granted_permissions(
 
     assert User.objects.get(pk=user.pk).has_perm("accounts.change_credential")
     assert not ContentType.objects.filter(app_label="jobs", model="credential").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_latest")
+def test_tokens_made_before_scopes_become_read_only(alice):
+    before = migrate([("accounts", "0001_initial")])
+    before.get_model("accounts", "ApiToken").objects.create(
+        owner_id=alice.pk, name="ci", prefix="abcdefgh", token_hash="f" * 64
+    )
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    token = ApiToken.objects.get()
+    assert (token.name, token.scope, token.can_write) == ("ci", "read", False)

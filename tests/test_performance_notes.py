@@ -1,10 +1,13 @@
 """Each performance trick cites the figure in docs/performance.md that keeps it; the ones no figure kept
-are gone."""
+are gone. The figures the document names are the ones the benchmarks report, and it names every one."""
 
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from benchmarks import background, serve
 
 REPO = Path(__file__).resolve().parent.parent
 FIGURES = "docs/performance.md"
@@ -38,3 +41,20 @@ def test_rendered_fragments_are_not_cached():
 
     assert set(settings.CACHES) == {"default"}
     assert "{% cache" not in templates
+
+
+BENCHMARK_KEYS = (*serve.KEYS, *background.KEYS)
+# How a figure's name ends: what it measures.
+FIGURE_NAME = re.compile(r"`([a-z0-9]+(?:_[a-z0-9]+)*_(?:ratio|ratio_separate_loads|ms|mb|seconds|calls))`")
+
+
+@pytest.mark.parametrize("key", BENCHMARK_KEYS)
+def test_every_figure_is_in_the_document(key):
+    assert f"`{key}`" in (REPO / FIGURES).read_text(encoding="utf-8")
+
+
+def test_the_document_names_no_figure_the_benchmarks_do_not_report():
+    named = set(FIGURE_NAME.findall((REPO / FIGURES).read_text(encoding="utf-8")))
+
+    assert named
+    assert named <= set(BENCHMARK_KEYS)

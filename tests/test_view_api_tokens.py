@@ -77,6 +77,49 @@ def test_the_new_token_works_on_the_api(alice_client, alice_credential):
     assert [job["job_name"] for job in response.json()["jobs"]] == ["visible"]
 
 
+@pytest.mark.parametrize(
+    ("posted", "scope", "shown"),
+    [
+        ({"scope": "read"}, "read", "Read only"),
+        ({"scope": "read-write"}, "read-write", "Read and write"),
+        ({}, "read", "Read only"),
+    ],
+)
+def test_a_token_gets_the_scope_chosen_read_only_unless_asked(alice_client, alice, posted, scope, shown):
+    response = alice_client.post(PAGE, {"name": "deployer", **posted})
+
+    assert response.status_code == 200
+    assert ApiToken.objects.get(owner=alice).scope == scope
+    assert f"<p>Scope: {shown}.</p>" in response.content.decode()
+
+
+def test_the_form_offers_both_scopes_read_only_first_and_chosen(alice_client):
+    html = alice_client.get(PAGE).content.decode()
+
+    assert '<label for="id_scope">Scope</label>' in html
+    assert re.search(
+        r'<option value="read" selected>Read only</option>\s*<option value="read-write">Read and write', html
+    )
+
+
+def test_an_unknown_scope_is_refused(alice_client):
+    response = alice_client.post(PAGE, {"name": "deployer", "scope": "admin"})
+
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+
+
+def test_the_list_shows_each_tokens_scope(alice_client, alice):
+    ApiToken.issue(alice, "reader")
+    ApiToken.issue(alice, "writer", ApiToken.Scope.READ_WRITE)
+
+    html = alice_client.get(PAGE).content.decode()
+
+    assert '<th scope="col">Scope</th>' in html
+    rows = re.findall(r"<td>(reader|writer)</td>\s*<td><code>[^<]*</code></td>\s*<td>([^<]*)</td>", html)
+    assert sorted(rows) == [("reader", "Read only"), ("writer", "Read and write")]
+
+
 def test_each_token_is_different(alice_client):
     tokens = {create(alice_client)[1] for _ in range(3)}
 
