@@ -26,6 +26,7 @@ class AuditEvent(models.Model):
         AUTO_STOP_SET = "auto_stop_set"
         AUTO_STOP_CHANGED = "auto_stop_changed"
         AUTO_STOP_REMOVED = "auto_stop_removed"
+        JOB_CREATE = "job_create"
 
     LABELS = {
         Action.LOGIN: "Logged in",
@@ -45,6 +46,7 @@ class AuditEvent(models.Model):
         Action.AUTO_STOP_SET: "Auto-stop policy set",
         Action.AUTO_STOP_CHANGED: "Auto-stop policy changed",
         Action.AUTO_STOP_REMOVED: "Auto-stop policy removed",
+        Action.JOB_CREATE: "Job creation requested",
     }
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,4 +1,4 @@
-"""Actions on a visualization job: stop, restart, edit its description, delete.
+"""Actions on a visualization job: create, stop, restart, edit its description, delete.
 
 One place for what an action does, so the pages (jobs/views.py) and the JSON API behave alike: ``perform``
 holds one of the process's upstream slots while it asks ModelArts (so a slow ModelArts never holds more
@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Literal
+from uuid import UUID
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -27,12 +30,12 @@ from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from audit import log as audit
 from audit.models import AuditEvent
-from modelarts.client import ModelArtsClient
+from modelarts.client import CreatedJob, ModelArtsClient, Schedule
 from modelarts.errors import ModelArtsError
 
 from . import details, failures
 from .clients import client_for
-from .models import CachedJob
+from .models import CachedJob, JobCreation
 from .status import status_for
 from .upstream_limit import UpstreamBusy, upstream_slot
 
@@ -44,13 +47,15 @@ RECENT_ACTIONS = 5  # how many of a job's actions its page lists
 # does before it runs); the cached row takes it at once, until ModelArts says more.
 STOPPING_STATUS = 9
 QUEUED_STATUS = 7
+CREATED_STATUS = 1  # what a new job shows first ("Being initialized") when ModelArts' answer has no status
+TOKEN_SECONDS = 86_400  # how long a "New job" form's token is remembered: longer than anyone leaves a form open
 
 
 @dataclass(frozen=True)
 class Operation:
     """One kind of action: its URL and audit names, and how people are asked and told about it."""
 
-    name: str  # as in Status.operations and the URL (<job>/stop/)
+    name: str  # as in Status.operations and the URL (<job>/stop/); "create" is the project's new/ instead
     audit_action: str
     button: Promise  # the control's label
     question: Promise  # the confirmation's heading; %(name)s is the job
@@ -95,6 +100,15 @@ OPERATIONS: dict[str, Operation] = {
             _("Description of %(name)s changed by %(user)s at %(time)s."),
         ),
         Operation(
+            "create",
+            AuditEvent.Action.JOB_CREATE,
+            _("Create"),
+            _("New visualization job"),
+            _("ModelArts creates the job and starts its TensorBoard or MindInsight; it is billed while it runs."),
+            _("Creation of %(name)s requested by %(user)s at %(time)s."),
+            follows=True,
+        ),
+        Operation(
             "delete",
             AuditEvent.Action.JOB_DELETE,
             _("Delete"),
@@ -137,8 +151,10 @@ class Outcome:
 
     @property
     def job_label(self) -> str:
-        if self.job_name:
+        if self.job_name and self.job_id:
             return f"“{self.job_name}” ({self.job_id})"
+        if self.job_name:  # a job ModelArts did not create
+            return f"“{self.job_name}”"
         return str(_("job %(job_id)s") % {"job_id": self.job_id})
 
     @property
@@ -192,6 +208,83 @@ def act(
     return outcome
 
 
+@dataclass(frozen=True)
+class NewJob:
+    """A job to create, as the form checked it (jobs/forms.py: the train_url already in the form sent)."""
+
+    name: str
+    train_url: str
+    job_type: Literal["tensorboard", "mindinsight"]
+    description: str
+    autostop_hours: int | None
+
+
+class AlreadySent(Exception):
+    """The form's token was sent before: ``job_id`` is the job it created, None while that is still asked."""
+
+    def __init__(self, job_id: int | None) -> None:
+        super().__init__(job_id)
+        self.job_id = job_id
+
+
+def create(request: HttpRequest, credential: Credential, token: UUID, job: NewJob) -> Outcome:
+    """Create the job once per form token, put its row in the cached list at once, and audit the attempt.
+
+    The token's row is inserted first (unique): a second sending of the same form, in this process or another,
+    raises AlreadySent instead of asking ModelArts again. A refused creation deletes the row, so the same form,
+    corrected, may be sent again. The new job's row comes from ModelArts' answer, so its page and the lists
+    show it before the next refresh and its page's first look at it is not a lookup of an unknown job
+    (which the per-user lookup limit counts).
+    """
+    JobCreation.objects.filter(created__lt=timezone.now() - timedelta(seconds=TOKEN_SECONDS)).delete()
+    try:
+        with transaction.atomic():
+            claim = JobCreation.objects.create(token=token, credential=credential)
+    except IntegrityError:
+        earlier = JobCreation.objects.filter(token=token, credential=credential).first()
+        raise AlreadySent(earlier.job_id if earlier else None) from None
+    operation = OPERATIONS["create"]
+    outcome = Outcome(operation, 0, job.name, request.user.get_username(), timezone.now())
+    schedule = Schedule(job.autostop_hours) if job.autostop_hours else None
+    try:
+        with upstream_slot():
+            created = client_for(credential).create_visualization_job(
+                job.name, job.train_url, job.job_type, job.description, schedule
+            )
+    except (ModelArtsError, SecretUnreadable, UpstreamBusy) as error:
+        claim.delete()
+        outcome = replace(outcome, error=error)
+    else:
+        claim.job_id = created.job_id
+        claim.save(update_fields=["job_id"])
+        _store_created(credential, job, created)
+        outcome = replace(outcome, job_id=created.job_id, job_name=created.job_name or job.name)
+    _audit(credential, outcome, job.train_url, user=request.user, origin=Origin.PERSON, request=request, job_hours=None)
+    return outcome
+
+
+def _store_created(credential: Credential, job: NewJob, created: CreatedJob) -> None:
+    now = timezone.now()
+    status = created.status if created.status is not None else CREATED_STATUS
+    schedule = {"type": "stop", "time_unit": "HOURS", "duration": job.autostop_hours} if job.autostop_hours else None
+    CachedJob.objects.update_or_create(
+        credential=credential,
+        job_id=created.job_id,
+        defaults={
+            "job_name": (created.job_name or job.name)[:255],
+            "status": status,
+            "status_group": status_for(status).group,
+            "create_time": created.create_time or now,
+            "duration_ms": 0,
+            "job_desc": job.description,
+            "service_url": created.service_url,
+            "train_url": job.train_url,
+            "schedule": schedule,
+            "fetched_at": now,
+        },
+    )
+
+
 def _send(client: ModelArtsClient, operation: Operation, job_id: int, description: str) -> None:
     if operation.name == "stop":
         client.stop(job_id)
@@ -232,6 +325,8 @@ def _audit(
         detail = explanation.message
     elif outcome.operation.name == "edit":
         detail = f"new description: {description}"
+    elif outcome.operation.name == "create":
+        detail = f"training output: {description}"
     else:
         detail = ""
     if origin == Origin.POLICY:
@@ -241,11 +336,11 @@ def _audit(
         outcome.operation.audit_action,
         request,
         user=user,
-        target=f"job {outcome.job_id} “{outcome.job_name}” in {audit.describe(credential)}",
+        target=f"job {outcome.job_id or '(not created)'} “{outcome.job_name}” in {audit.describe(credential)}",
         success=explanation is None,
         detail=detail,
         project_id=credential.project_id,
-        job_id=outcome.job_id,
+        job_id=outcome.job_id or None,
         origin=origin,
         job_hours=job_hours,
     )
@@ -296,10 +391,13 @@ def following(past: list[PastAction], status: int) -> Operation | None:
 
     A change shows once the job's status no longer allows the same operation: a job that can no longer be
     stopped has stopped (or is stopping), one that can no longer be restarted was restarted.
+    A new job is followed until it runs, or ends without running: its page shows it opened, or why not.
     """
     if not past or not past[0].success or not past[0].operation.follows:
         return None
     latest = past[0]
     if timezone.now() - latest.at > timedelta(seconds=FOLLOW_SECONDS):
         return None
+    if latest.operation.name == "create":
+        return latest.operation if status_for(status).group in ("starting", "queued") else None
     return latest.operation if latest.operation.name in status_for(status).operations else None

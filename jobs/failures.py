@@ -205,6 +205,10 @@ FAILURES: dict[type[Exception], Failure] = {
 CODE_ADVICE: dict[str, str] = {
     "ModelArts.0102": gettext_noop("The workspace does not exist; check the project and workspace."),
     "ModelArts.0204": gettext_noop("The IAM token is not scoped to a project; check the project id."),
+    "ModelArts.0116": gettext_noop(
+        "The project has reached its quota of visualization jobs, or of running ones: stop or delete a job "
+        "first, or ask Huawei Cloud for a higher quota."
+    ),
     "ModelArts.2785": gettext_noop(
         "ModelArts has not been authorized (no agency): an administrator must add one under "
         "'Global Configuration' in the ModelArts console."

@@ -191,6 +191,24 @@ class JobListRefresh(models.Model):
         return explain_stored(self.last_error_kind, self.last_error_code, self.last_error)
 
 
+class JobCreation(models.Model):
+    """One "New job" form, by the one-time token it was served with: a form sent twice (a double click, a
+    reload of the POST, two tabs) creates one job, the second sending landing on the job the first created.
+
+    In the database, with the token unique, because the two sendings may reach two processes: whichever
+    inserts the row first asks ModelArts, the other finds the row. ``job_id`` is set once ModelArts accepted;
+    a refused creation deletes its row, so the form can be corrected and sent again with the same token.
+    """
+
+    token = models.UUIDField(unique=True)
+    credential = models.ForeignKey("accounts.Credential", on_delete=models.CASCADE, related_name="+")
+    job_id = models.BigIntegerField(null=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.job_id}"
+
+
 class WorkerHeartbeat(models.Model):
     """A task-queue consumer was alive at ``seen_at``: pages warn when none has been for a while (jobs.heartbeat).
 

@@ -16,6 +16,8 @@ urlpatterns = [
         name="project-refresh",
     ),
     path("projects/<project_id:project_id>/auto-stop/", views.auto_stop, name="auto-stop"),
+    path("projects/<project_id:project_id>/visualization-jobs/new/", views.job_new, name="job-new"),
+    path("projects/<project_id:project_id>/visualization-jobs/stop/", views.project_stop, name="project-stop"),
     path(
         "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",
         views.job_detail,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.crypto import SecretUnreadable
@@ -29,10 +31,12 @@ from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError, NotFound
 
 from . import actions, details, failures, listing, lookup_limit, policies, refresh, tasks, upstream_limit
-from .forms import AutoStopForm, DescriptionForm, LookupForm
+from .forms import AutoStopForm, DescriptionForm, LookupForm, NewJobForm
 from .listing import JobList, ListQueryForm
-from .models import AutoStopPolicy, CachedJob
-from .status import GROUPS
+from .models import NEWEST_FIRST, AutoStopPolicy, CachedJob
+from .status import GROUPS, STOPPABLE_STATUSES
+
+MAX_BULK_STOP = 50  # jobs one "stop selected" request stops: each is a call to ModelArts while the person waits
 
 
 def _no_credential(request: HttpRequest, project_id: str) -> HttpResponse:
@@ -69,6 +73,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": LookupForm(credentials=credentials),
         # The auto-stop policies: whether each acts and what it fails to stop, and their latest stops.
         **_policies_overview(request, credentials),
+        "can_act": actions.enabled_for(request.user),  # "New job" beside each project
     }
     return _list_page(request, "jobs/home.html", listed, context)
 
@@ -111,9 +116,7 @@ def project_jobs(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
         "state": state,
         "form": LookupForm(credentials=credentials, initial={"project_id": project_id}),
         "auto_stop": getattr(credential, "auto_stop", None),
-        # The policy's page is linked wherever actions are on; it tells a user without the permission why not
-        # (asking has_perm here would cost the page two queries it has no room for).
-        "job_actions_enabled": settings.JOB_ACTIONS_ENABLED,
+        "can_act": actions.enabled_for(request.user),  # "New job", the auto-stop policy, stopping jobs from the list
     }
     response = _list_page(request, "jobs/project.html", listed, context)
     if response.status_code == 200 and state is not None and state.unavailable:
@@ -417,3 +420,110 @@ def _save_auto_stop(
         said = _("Saved: visualization jobs running longer than %(hours)d h are stopped.") % {"hours": hours}
     audit.record(action, request, target=audit.describe(credential), detail=detail, project_id=credential.project_id)
     messages.success(request, said)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def job_new(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
+    """The "New job" form; a valid one is sent to ModelArts once, and the person lands on the new job's page,
+    which follows it until it runs. What ModelArts refuses is explained above the form, which keeps its values."""
+    credential = _get_credential_for_user(request, project_id)
+    if request.method == "GET":
+        return _new_job_page(request, credential, NewJobForm(initial={"token": uuid4()}))
+    form = NewJobForm(request.POST)
+    if not form.is_valid():
+        return _new_job_page(request, credential, form, status=400)
+    data = form.cleaned_data
+    job = actions.NewJob(data["job_name"], data["train_url"], data["job_type"], data["job_desc"], form.autostop_hours)
+    try:
+        outcome = actions.create(request, credential, data["token"], job)
+    except actions.AlreadySent as sent:
+        if sent.job_id is None:
+            form.add_error(
+                None, _("This form is being sent already: wait a moment, then look for the job in the list.")
+            )
+            return _new_job_page(request, credential, form, status=409)
+        messages.info(request, _("This form was sent before: this is the job it created."))
+        return redirect("job-detail", project_id=credential.project_id, job_id=sent.job_id)
+    if isinstance(outcome.error, SecretUnreadable):
+        return secret_unreadable(request, credential, outcome.error)
+    if outcome.explanation is not None:
+        form.add_error(
+            None, _("ModelArts did not create the job: %(explanation)s") % {"explanation": outcome.explanation}
+        )
+        return _new_job_page(request, credential, form, status=outcome.explanation.status)
+    return _after_action(request, credential, outcome)
+
+
+def _new_job_page(request: HttpRequest, credential: Credential, form: NewJobForm, status: int = 200) -> HttpResponse:
+    context = {"credential": credential, "form": form, "operation": actions.OPERATIONS["create"]}
+    return render(request, "jobs/job_new.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def project_stop(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
+    """Stop several jobs of the project. A GET confirms, listing the jobs chosen on the list page (``job``, one
+    per job) or every long-running one (``long_running``); the POST stops the jobs the confirmation listed.
+
+    Only jobs in the cached list whose status allows a stop are listed, at most MAX_BULK_STOP of them, since
+    the POST asks ModelArts once per job while the person waits. Each stop is an action of its own
+    (actions.perform: audited, its row updated); the list page then says which were stopped and which refused.
+    """
+    credential = _get_credential_for_user(request, project_id)
+    if request.method == "POST":
+        return _stop_jobs(request, credential, _stoppable(credential, request.POST.getlist("job"), False))
+    long_running = bool(request.GET.get("long_running"))
+    jobs = _stoppable(credential, request.GET.getlist("job"), long_running)
+    context = {
+        "credential": credential,
+        "jobs": jobs[:MAX_BULK_STOP],
+        "more": len(jobs) > MAX_BULK_STOP,
+        "limit": MAX_BULK_STOP,
+        "long_running": long_running,
+        "operation": actions.OPERATIONS["stop"],
+    }
+    return render(request, "jobs/bulk_stop.html", context, status=200 if jobs else 400)
+
+
+def _stoppable(credential: Credential, chosen: list[str], long_running: bool) -> list[CachedJob]:
+    """The chosen jobs (or the long-running ones) of the cached list that can be stopped, newest first, up to
+    one more than MAX_BULK_STOP (so that the page can say there were more). Ids that are no job's are ignored."""
+    jobs = credential.cached_jobs.filter(status__in=STOPPABLE_STATUSES)
+    if long_running:
+        jobs = jobs.filter(status_group="running", running_since__lte=listing.long_running_since(timezone.now()))
+    else:
+        job_ids = [int(value) for value in chosen if value.isascii() and value.isdigit() and len(value) <= 19]
+        jobs = jobs.filter(job_id__in=job_ids[: MAX_BULK_STOP + 1])
+    return list(jobs.order_by(*NEWEST_FIRST)[: MAX_BULK_STOP + 1])
+
+
+def _stop_jobs(request: AuthenticatedHttpRequest, credential: Credential, jobs: list[CachedJob]) -> HttpResponse:
+    """Stop each job in turn and say, on the list page, which ModelArts accepted and which it refused (why)."""
+    stop = actions.OPERATIONS["stop"]
+    stopped: list[str] = []
+    for job in jobs[:MAX_BULK_STOP]:
+        outcome = actions.perform(request, credential, job.job_id, stop)
+        if isinstance(outcome.error, SecretUnreadable):
+            return secret_unreadable(request, credential, outcome.error)
+        if outcome.explanation is None:
+            stopped.append(outcome.job_label)
+        else:
+            messages.error(
+                request,
+                _("%(job)s was not stopped: %(explanation)s")
+                % {"job": outcome.job_label, "explanation": outcome.explanation},
+            )
+    if stopped:
+        messages.success(
+            request,
+            ngettext(
+                "Stop requested for %(count)d job: %(jobs)s.",
+                "Stop requested for %(count)d jobs: %(jobs)s.",
+                len(stopped),
+            )
+            % {"count": len(stopped), "jobs": ", ".join(stopped)},
+        )
+    elif not jobs:
+        messages.info(request, _("None of the chosen jobs can be stopped now: nothing was asked of ModelArts."))
+    return redirect("project-jobs", project_id=credential.project_id)

@@ -174,6 +174,8 @@ def pages(alice_credential) -> dict[str, int]:
         f"{DETAIL}edit/": 200,
         f"{DETAIL}delete/": 200,
         f"/projects/{PROJECT_A}/auto-stop/": 200,
+        f"/projects/{PROJECT_A}/visualization-jobs/new/": 200,
+        f"/projects/{PROJECT_A}/visualization-jobs/stop/?job=10086&job=10087": 200,  # only the running one listed
         f"/projects/{PROJECT_A}/visualization-jobs/404/": 404,
         f"/projects/{PROJECT_B}/visualization-jobs/1/": 404,
         "/lookup/?project_id=x&job_id=abc": 400,

@@ -409,6 +409,8 @@ EXCLUDED = {
     "job-delete": ACTION,
     # Its worker's failures are recorded per job and shown: tests/test_auto_stop_enforcement.py.
     "auto-stop": "never reaches ModelArts itself: the preview reads the cached list; the worker stops",
+    "job-new": "an action: creating a job; tests/test_view_job_new.py explains ModelArts' refusals and failures",
+    "project-stop": "stops each chosen job through the same action as job-stop; its form page reads only the list",
     **admin_pages(NO_MODELARTS),
 }
 

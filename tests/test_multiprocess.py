@@ -1,5 +1,6 @@
 """Nothing depends on per-process memory: with two gunicorn workers sharing a cache, IAM tokens and the detail
-cache are shared, and twelve viewers of a never-fetched list queue one refresh (the claim is in the database).
+cache are shared, twelve viewers of a never-fetched list queue one refresh (the claim is in the database), and
+a "New job" form sent eight times at once creates one job (its token is in the database).
 Both shared caches a deployment may use: Redis (skipped, visibly, without Redis on 127.0.0.1:6379), and the
 database cache of a single host on SQLite."""
 
@@ -77,7 +78,9 @@ def prepare_site(environment: dict) -> None:
         environment,
         "shell",
         "-c",
-        "from django.contrib.auth.models import User; User.objects.create_user('alice', password='pw')",
+        "from django.contrib.auth.models import Permission, User; "
+        "User.objects.create_user('alice', password='pw').user_permissions.add("
+        "Permission.objects.get(codename='operate_visualization_jobs'))",
     )
     manage(
         environment,
@@ -183,3 +186,28 @@ def test_two_workers_share_tokens_detail_cache_and_refresh_claim(gunicorn, simul
     assert simulator.calls["detail"] == 1  # one upstream call for twelve viewers
     assert simulator.calls["list"] == 0  # pages never fetch a list: they queue a refresh for the worker
     assert queued_tasks(tmp_path / "tasks.sqlite3") == 1  # one refresh of the never-fetched list, for twelve
+
+
+@pytest.mark.parametrize("shared_cache_url", ["database"], indirect=True)  # the claim is in the database anyway
+def test_a_new_job_form_sent_many_times_at_once_to_two_workers_creates_one_job(gunicorn, simulator):
+    url, master = gunicorn
+    simulator.latency_ms = 300  # every sending arrives while the first create is in flight
+    new = f"{url}/projects/{DEMO.project_id}/visualization-jobs/new/"
+    sessions = [logged_in(url) for _ in range(8)]
+    pages = [session.get(new).text for session in sessions]
+    form_token = re.search(r'name="token" value="([^"]+)"', pages[0]).group(1)
+    form = {"token": form_token, "job_name": "once", "train_url": "obs://demo-bucket/once/", "job_type": "tensorboard"}
+
+    def send(session: requests.Session, page: str) -> requests.Response:
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return session.post(new, data={**form, "csrfmiddlewaretoken": csrf}, allow_redirects=False, timeout=30)
+
+    before = worker_cpu_ticks(master)
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        answers = list(pool.map(send, sessions, pages))
+
+    assert all(after > before[pid] for pid, after in worker_cpu_ticks(master).items()), "both workers served"
+    assert simulator.calls["create"] == 1
+    landed = {answer.headers["Location"] for answer in answers if answer.status_code == 302}
+    assert len(landed) == 1  # the job's page, for the first and for any sent after it was created
+    assert all(answer.status_code in (302, 409) for answer in answers)  # 409: sent while the first was asked

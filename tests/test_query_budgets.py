@@ -29,6 +29,8 @@ BUDGETS = {
     "job-edit": {"": 6},
     "job-delete": {"": 6},
     "auto-stop": {"": 8},
+    "job-new": {"": 6},
+    "project-stop": {f"?job={JOB_ID}": 6, "?long_running=1": 6},
     "api-job-list": {"": 10},
     "api-job-detail": {"": 7},
     "api-schema": {"": 4},

@@ -132,6 +132,8 @@ def test_development_still_starts_with_nothing_set():
         "/projects/{project}/visualization-jobs/7/edit/",
         "/projects/{project}/visualization-jobs/7/delete/",
         "/projects/{project}/auto-stop/",
+        "/projects/{project}/visualization-jobs/new/",
+        "/projects/{project}/visualization-jobs/stop/",
         "/refresh/",
         "/credentials/add/",
         "/accounts/logout/",

@@ -99,6 +99,12 @@ def status_openable(code: int) -> bool:
     return status_for(code).openable
 
 
+@register.filter
+def status_allows(code: int, operation: str) -> bool:
+    """Whether ModelArts accepts the operation ("stop"...) in this status, as the status table says."""
+    return operation in status_for(code).operations
+
+
 @register.simple_tag
 def long_running_hours() -> str:
     return f"{settings.LONG_RUNNING_HOURS:g}"

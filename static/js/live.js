@@ -25,6 +25,8 @@
     regions = regions.filter(function (region) {
       var fresh = page.getElementById(region.id);
       if (!fresh) { return true; }
+      // Jobs ticked to stop together: the region waits until the choice is sent or cleared.
+      if (region.querySelector("input[type=checkbox][form]:checked")) { return true; }
       if (fresh.innerHTML !== served[region.id]) {
         served[region.id] = fresh.innerHTML;
         region.innerHTML = fresh.innerHTML;
