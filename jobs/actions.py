@@ -1,4 +1,4 @@
-"""Actions on a visualization job: stop, restart, edit its description, delete.
+"""Actions on a visualization job: create it, stop, restart, edit its description, delete.
 
 One place for what an action does, so the pages (jobs/views.py) and the JSON API behave alike: ``perform``
 holds one of the process's upstream slots while it asks ModelArts (so a slow ModelArts never holds more
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -27,12 +28,13 @@ from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from audit import log as audit
 from audit.models import AuditEvent
-from modelarts.client import ModelArtsClient
+from modelarts.client import ModelArtsClient, Schedule, VisualizationJob
 from modelarts.errors import ModelArtsError
 
 from . import details, failures
 from .clients import client_for
 from .models import CachedJob
+from .refresh import row_fields
 from .status import status_for
 from .upstream_limit import UpstreamBusy, upstream_slot
 
@@ -44,6 +46,7 @@ RECENT_ACTIONS = 5  # how many of a job's actions its page lists
 # does before it runs); the cached row takes it at once, until ModelArts says more.
 STOPPING_STATUS = 9
 QUEUED_STATUS = 7
+CREATED_STATUS = 1  # being initialized: what a new job shows first when ModelArts does not say
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,66 @@ def _audit(request: HttpRequest, credential: Credential, outcome: Outcome, descr
         project_id=credential.project_id,
         job_id=outcome.job_id,
     )
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """A job to create, checked against ModelArts' limits by whoever asks (the API's schema, the page's form)."""
+
+    job_name: str
+    train_url: str
+    job_type: Literal["tensorboard", "mindinsight"] = "tensorboard"
+    job_desc: str = ""
+    auto_stop_hours: int | None = None  # None: ModelArts' default; 0: never
+
+
+def create_job(user, credential: Credential, fields: NewJob) -> CachedJob:
+    """Ask ModelArts to create the job, put it in the project's cached list at once (so lists and its page show
+    it before the next refresh), and audit the attempt. Failures are audited, then raised: ModelArts' refusals,
+    a secret that cannot be read, and UpstreamBusy (nothing was asked)."""
+    schedule = Schedule(fields.auto_stop_hours) if fields.auto_stop_hours is not None else None
+    target = f"job “{fields.job_name}” in {audit.describe(credential)}"
+    try:
+        with upstream_slot():
+            created = client_for(credential).create_visualization_job(
+                fields.job_name, fields.train_url, fields.job_type, fields.job_desc, schedule
+            )
+    except (ModelArtsError, SecretUnreadable, UpstreamBusy) as error:
+        detail = failures.explain_action(error).message
+        audit.record(
+            AuditEvent.Action.JOB_CREATE,
+            user=user,
+            target=target,
+            success=False,
+            detail=detail,
+            project_id=credential.project_id,
+        )
+        raise
+    job = VisualizationJob(
+        job_id=created.job_id,
+        job_name=created.job_name or fields.job_name,
+        status=CREATED_STATUS if created.status is None else created.status,
+        create_time=created.create_time,
+        duration_ms=0,
+        job_desc=fields.job_desc,
+        service_url=created.service_url,
+        train_url=fields.train_url,
+        resource_id="",
+        remaining_duration_ms=None,
+    )
+    now = timezone.now()
+    row, _created = CachedJob.objects.update_or_create(
+        credential=credential, job_id=job.job_id, defaults=row_fields(job, now)
+    )
+    audit.record(
+        AuditEvent.Action.JOB_CREATE,
+        user=user,
+        target=f"job {job.job_id} “{job.job_name}” in {audit.describe(credential)}",
+        detail=f"train_url: {fields.train_url}, type: {fields.job_type}, auto-stop hours: {fields.auto_stop_hours}",
+        project_id=credential.project_id,
+        job_id=job.job_id,
+    )
+    return row
 
 
 @dataclass(frozen=True)

@@ -213,8 +213,9 @@ class JobList(Schema):
 
 
 ERROR_CODES = (
-    "unauthenticated, not_found, invalid_query, too_many_parameters, bad_request, method_not_allowed, rate_limited, "
-    "upstream_busy, secret_missing, secret_unreadable, credential_malformed, list_unavailable, server_error; for "
+    "unauthenticated, read_only_token, csrf_failed, actions_disabled, not_permitted, not_found, invalid_query, "
+    "invalid_body, body_too_large, too_many_parameters, bad_request, method_not_allowed, not_allowed_in_status, "
+    "rate_limited, upstream_busy, secret_missing, secret_unreadable, credential_malformed, list_unavailable, server_error; for "
     "other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when it gave none, the kind of "
     "failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
 )
@@ -229,7 +230,11 @@ class ErrorDetail(Schema):
     modelarts_code: str | None = Field(None, description="ModelArts' error code verbatim, or empty.")
     retry_after: int | None = Field(None, description="For rate_limited and upstream_busy: seconds until a new try.")
     fields: dict[str, list[dict[str, str]]] | None = Field(
-        None, description="For invalid_query: the errors of each query parameter, each with a message and a code."
+        None,
+        description=(
+            "For invalid_query and invalid_body: the errors of each query parameter or body field, each with a "
+            "message and a code."
+        ),
     )
 
 
@@ -273,3 +278,57 @@ class ListParams(BaseModel):
 
     def query(self) -> ListQuery:
         return ListQuery(**self.model_dump())
+
+
+# The create and edit bodies, with the old SDK's names; ModelArts' own limits, so nothing it would refuse as
+# malformed is sent.
+JOB_NAME_PATTERN = r"^[\w-]{1,20}$"
+TRAIN_URL_PATTERN = r"^(obs:/)?/[^/\s]+/([^\s]*/)?$"
+MAX_DESCRIPTION = 256
+MAX_AUTO_STOP_HOURS = 24
+JobDescription = Annotated[
+    str, Field(max_length=MAX_DESCRIPTION, description=f"The job's description, 0-{MAX_DESCRIPTION} characters.")
+]
+
+
+class NewJob(Schema):
+    """A visualization job to create, as the old SDK's create_visualization_job takes it."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not silently dropped
+
+    job_name: str = Field(pattern=JOB_NAME_PATTERN, description="1-20 letters, digits, underscores (_) or hyphens (-).")
+    train_url: str = Field(
+        pattern=TRAIN_URL_PATTERN,
+        max_length=1024,
+        description="The OBS directory of the training logs, e.g. obs://bucket/logs/ or /bucket/logs/.",
+    )
+    job_type: Literal["tensorboard", "mindinsight"] = "tensorboard"
+    job_desc: JobDescription = ""
+    auto_stop_hours: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_AUTO_STOP_HOURS,
+        description=(
+            f"Stop the job this many hours (0-{MAX_AUTO_STOP_HOURS}) after it starts; 0 never. When omitted, "
+            "ModelArts' default applies."
+        ),
+    )
+
+
+class DescriptionChange(Schema):
+    """A job's new description; nothing else of a job can be changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_desc: JobDescription
+
+
+class CreatedJob(Job, _Success):
+    """A job ModelArts accepted to create: it starts in the background (its status says how far it got), and
+    url is its page on the dashboard, which follows it."""
+
+    url: str = Field(description="The job's page on the dashboard.")
+
+    @staticmethod
+    def resolve_url(job, context: dict) -> str:
+        return context["url"]
