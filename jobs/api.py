@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.crypto import SecretUnreadable
@@ -391,13 +391,13 @@ def _act(request: AuthenticatedHttpRequest, project_id: str, job_id: int, name: 
     if outcome.error is not None:
         return _action_failed(outcome.error)
     if name == "delete":
-        return 204, None
+        return Status(204, None)
     status = 200 if name == "edit" else 202
     row = details.cached_job(credential, job_id)
     if row is not None:
-        return status, JobDetail.model_validate(row)
+        return Status(status, JobDetail.model_validate(row))
     try:  # a job not in the cached list: ModelArts is asked for it, afresh since the action dropped its details
-        return status, JobDetail.model_validate(details.get_job(credential, job_id))
+        return Status(status, JobDetail.model_validate(details.get_job(credential, job_id)))
     except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
         return _lookup_failed(error)
 
@@ -482,7 +482,7 @@ def job_create(request: AuthenticatedHttpRequest, project_id: ProjectId, new_job
     except (ModelArtsError, SecretUnreadable, upstream_limit.UpstreamBusy) as error:
         return _action_failed(error)
     url = request.build_absolute_uri(reverse("job-detail", args=[credential.project_id, row.job_id]))
-    return 202, CreatedJob.model_validate(row, context={"url": url})
+    return Status(202, CreatedJob.model_validate(row, context={"url": url}))
 
 
 # Django's side of the API: the URLs' views, and Django's own failures under /api/ (dashboard/urls.py names these

@@ -215,9 +215,9 @@ class JobList(Schema):
 ERROR_CODES = (
     "unauthenticated, read_only_token, csrf_failed, actions_disabled, not_permitted, not_found, invalid_query, "
     "invalid_body, body_too_large, too_many_parameters, bad_request, method_not_allowed, not_allowed_in_status, "
-    "rate_limited, upstream_busy, secret_missing, secret_unreadable, credential_malformed, list_unavailable, server_error; for "
-    "other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when it gave none, the kind of "
-    "failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
+    "rate_limited, upstream_busy, secret_missing, secret_unreadable, credential_malformed, list_unavailable, "
+    "server_error; for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when it gave "
+    "none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
 )
 
 

@@ -153,6 +153,7 @@ FAILURES: dict[type[Exception], Failure] = {
         gettext_noop("Wait a few seconds, then reload the page."),
         409,
         "not_allowed_in_status",
+        api_code_always=True,  # ModelArts' code (0105) goes in modelarts_code; scripts test for the conflict
     ),
     # "not_found" whatever code ModelArts used, as for every other missing thing the API is asked for.
     errors.NotFound: Failure(
@@ -224,6 +225,10 @@ ACTION_ADVICE: dict[type[Exception], str] = {
     ),
 }
 
+# The API's status for an action refused where it differs from a lookup's: an IAM user not allowed to operate
+# jobs is a refusal of this request (403), not ModelArts failing (502 when only reading was refused).
+ACTION_STATUS: dict[type[Exception], int] = {errors.IamPermissionDenied: 403}
+
 _KINDS: dict[str, type[Exception]] = {error_class.__name__: error_class for error_class in FAILURES}
 
 
@@ -287,13 +292,15 @@ def explain(error: Explainable) -> Explanation:
 
 
 def explain_action(error: Explainable) -> Explanation:
-    """A failed action told as explain() tells it, with ACTION_ADVICE where there is one (a code's own advice,
-    such as a missing agency's, still comes first)."""
+    """A failed action told as explain() tells it, with ACTION_ADVICE and ACTION_STATUS where they have a row (a
+    code's own advice, such as a missing agency's, still comes first)."""
     explanation = explain(error)
-    advice = ACTION_ADVICE.get(_KINDS[explanation.kind])
-    if advice is None:
-        return explanation
-    return replace(explanation, failure=replace(explanation.failure, advice=advice))
+    kind = _KINDS[explanation.kind]
+    failure = explanation.failure
+    failure = replace(
+        failure, advice=ACTION_ADVICE.get(kind, failure.advice), status=ACTION_STATUS.get(kind, failure.status)
+    )
+    return replace(explanation, failure=failure)
 
 
 def explain_stored(kind: str, code: str, message: str) -> Explanation:
