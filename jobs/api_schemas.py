@@ -306,6 +306,7 @@ class NewJob(Schema):
     job_desc: JobDescription = ""
     auto_stop_hours: int | None = Field(
         None,
+        strict=True,  # "2" or true are not hours: a script sending them has a bug to be told of
         ge=0,
         le=MAX_AUTO_STOP_HOURS,
         description=(
