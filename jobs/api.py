@@ -343,7 +343,8 @@ WRITE_FAILURES = {
         "e.g. ModelArts.0108, with advice on the permission to ask for)."
     ),
     409: (
-        "The job's status does not allow this (code not_allowed_in_status, with ModelArts' code); or the stored "
+        "The job's status does not allow this (code not_allowed_in_status, with ModelArts' code), or the "
+        "project's quota of jobs or running jobs is used up (code quota_exceeded); or the stored "
         "credential is malformed (code credential_malformed) or has no secret (code secret_missing). Nothing was "
         "done."
     ),
@@ -391,7 +392,7 @@ def _act(request: AuthenticatedHttpRequest, project_id: str, job_id: int, name: 
     if outcome.error is not None:
         return _action_failed(outcome.error)
     if name == "delete":
-        return Status(204, None)
+        return Status(202, None)
     status = 200 if name == "edit" else 202
     row = details.cached_job(credential, job_id)
     if row is not None:
@@ -454,11 +455,12 @@ def job_edit(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: J
     operation_id="deleteVisualizationJob",
     summary="Delete a job",
     auth=WRITE_AUTH,
-    **_described(None, WRITE_FAILURES, WRITE_HEADERS, status=204),
+    **_described(None, WRITE_FAILURES, WRITE_HEADERS, status=202),
 )
 def job_delete(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: JobId) -> Any:
-    """ModelArts stops the job if it runs and deletes it with its TensorBoard; this cannot be undone. A 204,
-    with no body: the job is gone from the dashboard's list at once, and there is nothing left to show."""
+    """ModelArts stops the job if it runs and deletes it with its TensorBoard; this cannot be undone. A 202
+    without a body: the job leaves the dashboard's list at once, but ModelArts deletes it in the background, so
+    reading it a moment later may still find it."""
     return _act(request, project_id, job_id, "delete")
 
 

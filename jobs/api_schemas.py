@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -215,9 +223,9 @@ class JobList(Schema):
 ERROR_CODES = (
     "unauthenticated, read_only_token, csrf_failed, actions_disabled, not_permitted, not_found, invalid_query, "
     "invalid_body, body_too_large, too_many_parameters, bad_request, method_not_allowed, not_allowed_in_status, "
-    "rate_limited, upstream_busy, secret_missing, secret_unreadable, credential_malformed, list_unavailable, "
-    "server_error; for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when it gave "
-    "none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
+    "quota_exceeded, rate_limited, upstream_busy, secret_missing, secret_unreadable, credential_malformed, "
+    "list_unavailable, server_error; for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) "
+    "or, when it gave none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
 )
 
 
@@ -283,12 +291,24 @@ class ListParams(BaseModel):
 # The create and edit bodies, with the old SDK's names; ModelArts' own limits, so nothing it would refuse as
 # malformed is sent.
 JOB_NAME_PATTERN = r"^[\w-]{1,20}$"
-TRAIN_URL_PATTERN = r"^(obs:/)?/[^/\s]+/([^\s]*/)?$"
+# Neither spaces nor control characters (by any regex engine's idea of a space: the schema's readers differ).
+TRAIN_URL_PATTERN = r"^(obs:/)?/[^/\s\x00-\x1f\x7f]+/([^\s\x00-\x1f\x7f]*/)?$"
 MAX_DESCRIPTION = 256
 MAX_AUTO_STOP_HOURS = 24
 JobDescription = Annotated[
     str, Field(max_length=MAX_DESCRIPTION, description=f"The job's description, 0-{MAX_DESCRIPTION} characters.")
 ]
+
+
+def _number_not_text(value: Any) -> Any:
+    """JSON's integers, 2.0 included, but not "2" or true, which pydantic would take: a script sending them
+    has a bug to be told of."""
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Hours = Annotated[int, Field(ge=0, le=MAX_AUTO_STOP_HOURS), BeforeValidator(_number_not_text)]
 
 
 class NewJob(Schema):
@@ -304,11 +324,8 @@ class NewJob(Schema):
     )
     job_type: Literal["tensorboard", "mindinsight"] = "tensorboard"
     job_desc: JobDescription = ""
-    auto_stop_hours: int | None = Field(
+    auto_stop_hours: Hours | None = Field(
         None,
-        strict=True,  # "2" or true are not hours: a script sending them has a bug to be told of
-        ge=0,
-        le=MAX_AUTO_STOP_HOURS,
         description=(
             f"Stop the job this many hours (0-{MAX_AUTO_STOP_HOURS}) after it starts; 0 never. When omitted, "
             "ModelArts' default applies."

@@ -155,6 +155,17 @@ FAILURES: dict[type[Exception], Failure] = {
         "not_allowed_in_status",
         api_code_always=True,  # ModelArts' code (0105) goes in modelarts_code; scripts test for the conflict
     ),
+    # Likewise a conflict with the project's state: stopping or deleting other jobs, or a larger quota, helps.
+    errors.QuotaExceeded: Failure(
+        gettext_noop("The project's quota of visualization jobs is used up."),
+        gettext_noop(
+            "Stop or delete jobs that are no longer needed, or ask your Huawei Cloud administrator to raise the "
+            "ModelArts quota."
+        ),
+        409,
+        "quota_exceeded",
+        api_code_always=True,  # ModelArts' code goes in modelarts_code
+    ),
     # "not_found" whatever code ModelArts used, as for every other missing thing the API is asked for.
     errors.NotFound: Failure(
         gettext_noop("No visualization job with this id exists in this project."),

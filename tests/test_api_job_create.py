@@ -73,6 +73,8 @@ def test_defaults_send_no_schedule_and_a_session_may_create(alice_credential, op
         ("auto_stop_hours", 25),
         ("auto_stop_hours", -1),
         ("auto_stop_hours", "2"),
+        ("auto_stop_hours", True),
+        ("auto_stop_hours", 1.5),
         ("flavor", "modelarts.vm.cpu.2u"),
     ],
 )
@@ -128,3 +130,12 @@ def test_missing_iam_rights_are_a_403(alice_credential, operator):
     error = assert_error(call(TokenClient(operator), CREATE), 403, "ModelArts.0108")
 
     assert "ModelArts CommonOperations" in error["advice"]
+
+
+@responses.activate
+def test_hours_written_as_a_whole_float_are_hours(alice_credential, operator):
+    """JSON does not tell 2 from 2.0: both are the integer the schema asks for."""
+    responses.post(UPSTREAM, json=CREATED)
+
+    assert call(TokenClient(operator), CREATE, auto_stop_hours=2.0).status_code == 202
+    assert sent_body(writes()[0])["schedule"]["duration"] == 2

@@ -1,4 +1,4 @@
-"""DELETE /api/projects/<project>/visualization-jobs/<job>: 204 without a body, the job gone from the cached
+"""DELETE /api/projects/<project>/visualization-jobs/<job>: 202 without a body, the job gone from the cached
 list at once; or ModelArts' refusal. (Who may call it: tests/test_api_write_access.py.)"""
 
 import pytest
@@ -15,13 +15,13 @@ DELETE = WRITES["delete"]
 
 
 @responses.activate
-def test_the_job_is_deleted_with_a_204_and_leaves_the_list(alice_credential, operator):
+def test_the_job_is_deleted_with_a_202_and_leaves_the_list(alice_credential, operator):
     store_job(alice_credential, 12)
     responses.delete(JOB_URL, json=ACCEPTED)
 
     response = call(TokenClient(operator), DELETE)
 
-    assert response.status_code == 204
+    assert response.status_code == 202
     assert response.content == b""
     assert [call.request.method for call in writes()] == ["DELETE"]
     assert not CachedJob.objects.exists()
@@ -32,7 +32,7 @@ def test_the_job_is_deleted_with_a_204_and_leaves_the_list(alice_credential, ope
 def test_a_session_with_the_csrf_token_deletes_it_too(alice_credential, operator):
     responses.delete(JOB_URL, json=ACCEPTED)
 
-    assert call(session_client(operator, csrf=True), DELETE).status_code == 204
+    assert call(session_client(operator, csrf=True), DELETE).status_code == 202
 
 
 @responses.activate

@@ -43,3 +43,15 @@ def test_a_running_job_cannot_be_restarted_409(alice_credential, operator):
     error = assert_error(call(TokenClient(operator), RESTART), 409, "not_allowed_in_status")
 
     assert error["modelarts_code"] == "ModelArts.0105"
+
+
+@responses.activate
+def test_a_used_up_quota_is_a_409_quota_exceeded(alice_credential, operator):
+    store_job(alice_credential, 12)
+    message = "The expected running visualization jobs exceeds the quota limit."
+    responses.post(f"{JOB_URL}/restart", status=400, json=refusal(message, code="ModelArts.0116"))
+
+    error = assert_error(call(TokenClient(operator), RESTART), 409, "quota_exceeded")
+
+    assert (error["modelarts_code"], error["message"]) == ("ModelArts.0116", message)
+    assert "raise the ModelArts quota" in error["advice"]
