@@ -291,8 +291,10 @@ class ListParams(BaseModel):
 # The create and edit bodies, with the old SDK's names; ModelArts' own limits, so nothing it would refuse as
 # malformed is sent.
 JOB_NAME_PATTERN = r"^[\w-]{1,20}$"
-# Neither spaces nor control characters (by any regex engine's idea of a space: the schema's readers differ).
-TRAIN_URL_PATTERN = r"^(obs:/)?/[^/\s\x00-\x1f\x7f]+/([^\s\x00-\x1f\x7f]*/)?$"
+# Neither spaces nor control characters, spelt out: the schema's readers (JavaScript, Python, pydantic's Rust)
+# each count a few different characters as spaces (\s).
+_PATH_CHARACTER = r"[^/\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+TRAIN_URL_PATTERN = rf"^(obs:/)?/{_PATH_CHARACTER}+/({_PATH_CHARACTER}+/)*$"
 MAX_DESCRIPTION = 256
 MAX_AUTO_STOP_HOURS = 24
 JobDescription = Annotated[
