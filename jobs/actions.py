@@ -232,22 +232,13 @@ def create_job(user, credential: Credential, fields: NewJob) -> CachedJob:
     it before the next refresh), and audit the attempt. Failures are audited, then raised: ModelArts' refusals,
     a secret that cannot be read, and UpstreamBusy (nothing was asked)."""
     schedule = Schedule(fields.auto_stop_hours) if fields.auto_stop_hours is not None else None
-    target = f"job “{fields.job_name}” in {audit.describe(credential)}"
     try:
         with upstream_slot():
             created = client_for(credential).create_visualization_job(
                 fields.job_name, fields.train_url, fields.job_type, fields.job_desc, schedule
             )
     except (ModelArtsError, SecretUnreadable, UpstreamBusy) as error:
-        detail = failures.explain_action(error).message
-        audit.record(
-            AuditEvent.Action.JOB_CREATE,
-            user=user,
-            target=target,
-            success=False,
-            detail=detail,
-            project_id=credential.project_id,
-        )
+        _audit_creation(user, credential, fields, None, failures.explain_action(error).message)
         raise
     job = VisualizationJob(
         job_id=created.job_id,
@@ -261,19 +252,26 @@ def create_job(user, credential: Credential, fields: NewJob) -> CachedJob:
         resource_id="",
         remaining_duration_ms=None,
     )
-    now = timezone.now()
-    row, _created = CachedJob.objects.update_or_create(
-        credential=credential, job_id=job.job_id, defaults=row_fields(job, now)
+    row, _ = CachedJob.objects.update_or_create(
+        credential=credential, job_id=job.job_id, defaults=row_fields(job, timezone.now())
     )
+    _audit_creation(user, credential, fields, job.job_id)
+    return row
+
+
+def _audit_creation(user, credential: Credential, fields: NewJob, job_id: int | None, failure: str = "") -> None:
+    """What was asked for, and ModelArts' refusal if it refused (then there is no job id)."""
+    job = f"job {job_id} “{fields.job_name}”" if job_id is not None else f"job “{fields.job_name}”"
+    asked = f"train_url: {fields.train_url}, type: {fields.job_type}, auto-stop hours: {fields.auto_stop_hours}"
     audit.record(
         AuditEvent.Action.JOB_CREATE,
         user=user,
-        target=f"job {job.job_id} “{job.job_name}” in {audit.describe(credential)}",
-        detail=f"train_url: {fields.train_url}, type: {fields.job_type}, auto-stop hours: {fields.auto_stop_hours}",
+        target=f"{job} in {audit.describe(credential)}",
+        success=not failure,
+        detail=failure or asked,
         project_id=credential.project_id,
-        job_id=job.job_id,
+        job_id=job_id,
     )
-    return row
 
 
 @dataclass(frozen=True)

@@ -149,12 +149,8 @@ def _invalid_request(request: HttpRequest, exception: ValidationError) -> HttpRe
     for error in body_errors:
         fields.setdefault(_field_name(error["loc"]), []).append({"message": error["msg"], "code": error["type"]})
     name, errors = next(iter(fields.items()))
-    message = (
-        f"Invalid request body: {name}: {errors[0]['message']}"
-        if name
-        else f"Invalid request body: {errors[0]['message']}"
-    )
-    return _error(400, "invalid_body", message, fields=fields)
+    where = f"{name}: " if name else ""  # an error of the body as a whole (not an object) names no field
+    return _error(400, "invalid_body", f"Invalid request body: {where}{errors[0]['message']}", fields=fields)
 
 
 def _field_name(location: tuple) -> str:
@@ -165,6 +161,7 @@ def _field_name(location: tuple) -> str:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exception: Http404) -> HttpResponse:
+    """Instead of ninja's {"detail": "Not Found"}, should an operation ever raise Django's Http404."""
     return _error(404, "not_found", "There is no such object.")
 
 
@@ -438,7 +435,6 @@ def job_restart(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id
 
 @api.patch(
     "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}",
-    url_name="api-job-edit",
     operation_id="updateVisualizationJob",
     summary="Change a job's description",
     auth=WRITE_AUTH,
@@ -451,7 +447,6 @@ def job_edit(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: J
 
 @api.delete(
     "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}",
-    url_name="api-job-delete",
     operation_id="deleteVisualizationJob",
     summary="Delete a job",
     auth=WRITE_AUTH,
@@ -466,7 +461,6 @@ def job_delete(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id:
 
 @api.post(
     "/projects/{project_id:project_id}/visualization-jobs",
-    url_name="api-job-create",
     operation_id="createVisualizationJob",
     summary="Create a job",
     auth=WRITE_AUTH,

@@ -1,6 +1,7 @@
 """Django's own failures under /api/ are JSON like the API's answers; other paths keep the HTML pages."""
 
 import pytest
+from django.http import Http404
 from django.test import Client
 
 from jobs import details
@@ -127,3 +128,22 @@ def test_a_single_method_url_says_it_in_the_singular(alice_client):
 
     assert_json_error(response, 405, "method_not_allowed")
     assert response.json()["error"]["message"] == "Only GET is supported here."
+
+
+def test_an_http404_raised_in_an_operation_is_the_json_404(alice_client, alice_credential, monkeypatch):
+    def missing(*args):
+        raise Http404("no such thing")
+
+    monkeypatch.setattr(details, "get_job", missing)
+
+    response = alice_client.get(DETAIL_URL)
+
+    assert_json_error(response, 404, "not_found")
+    assert "detail" not in response.json()
+
+
+def test_a_body_that_is_not_an_object_is_a_json_400(alice_client, alice_credential):
+    response = alice_client.patch(DETAIL_URL, ["job_desc"], content_type="application/json")
+
+    assert_json_error(response, 400, "invalid_body")
+    assert response.json()["error"]["message"].startswith("Invalid request body: ")

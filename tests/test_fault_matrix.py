@@ -407,6 +407,8 @@ EXCLUDED = {
     "job-restart": ACTION,
     "job-edit": ACTION,
     "job-delete": ACTION,
+    "api-job-stop": "an API write: its failures are the action's, tested in tests/test_api_job_stop.py",
+    "api-job-restart": "an API write: its failures are the action's, tested in tests/test_api_job_restart.py",
     **admin_pages(NO_MODELARTS),
 }
 
