@@ -19,6 +19,7 @@ class AuditEvent(models.Model):
         KEYS_ROTATED = "keys_rotated"
         API_TOKEN_CREATED = "api_token_created"
         API_TOKEN_REVOKED = "api_token_revoked"
+        JOB_CREATE = "job_create"
         JOB_STOP = "job_stop"
         JOB_RESTART = "job_restart"
         JOB_EDIT = "job_edit"
@@ -39,6 +40,7 @@ class AuditEvent(models.Model):
         Action.KEYS_ROTATED: "Credential keys rotated",
         Action.API_TOKEN_CREATED: "API token created",
         Action.API_TOKEN_REVOKED: "API token revoked",
+        Action.JOB_CREATE: "Job creation requested",
         Action.JOB_STOP: "Job stop requested",
         Action.JOB_RESTART: "Job restart requested",
         Action.JOB_EDIT: "Job description changed",

@@ -1,4 +1,4 @@
-"""Actions on a visualization job: create, stop, restart, edit its description, delete.
+"""Actions on a visualization job: create it, stop, restart, edit its description, delete.
 
 One place for what an action does, so the pages (jobs/views.py) and the JSON API behave alike: ``perform``
 holds one of the process's upstream slots while it asks ModelArts (so a slow ModelArts never holds more
@@ -243,20 +243,30 @@ def create(request: HttpRequest, credential: Credential, token: UUID, job: NewJo
     except IntegrityError:
         earlier = JobCreation.objects.filter(token=token, credential=credential).first()
         raise AlreadySent(earlier.job_id if earlier else None) from None
+    outcome = create_job(request, credential, job)
+    if outcome.error is None:
+        claim.job_id = outcome.job_id
+        claim.save(update_fields=["job_id"])
+    else:
+        claim.delete()
+    return outcome
+
+
+def create_job(request: HttpRequest, credential: Credential, job: NewJob) -> Outcome:
+    """Ask ModelArts to create the job, put its row in the cached list at once if it did, and audit the attempt
+    (the "New job" form through ``create``; the JSON API, whose clients decide themselves when to send again).
+    Failures come back in the outcome, never raised, as for the other actions."""
     operation = OPERATIONS["create"]
     outcome = Outcome(operation, 0, job.name, request.user.get_username(), timezone.now())
-    schedule = Schedule(job.autostop_hours) if job.autostop_hours else None
+    schedule = Schedule(job.autostop_hours) if job.autostop_hours is not None else None
     try:
         with upstream_slot():
             created = client_for(credential).create_visualization_job(
                 job.name, job.train_url, job.job_type, job.description, schedule
             )
     except (ModelArtsError, SecretUnreadable, UpstreamBusy) as error:
-        claim.delete()
         outcome = replace(outcome, error=error)
     else:
-        claim.job_id = created.job_id
-        claim.save(update_fields=["job_id"])
         _store_created(credential, job, created)
         outcome = replace(outcome, job_id=created.job_id, job_name=created.job_name or job.name)
     _audit(credential, outcome, job.train_url, user=request.user, origin=Origin.PERSON, request=request, job_hours=None)

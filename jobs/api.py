@@ -9,14 +9,16 @@ and a project is looked up among the viewer's own credentials only, as on pages.
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError, ValidationError
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
@@ -24,10 +26,23 @@ from dashboard import __version__
 from dashboard.http import AuthenticatedHttpRequest
 from modelarts.errors import ModelArtsError
 
-from . import details, failures, listing, lookup_limit, upstream_limit
-from .api_auth import AUTH, ApiRefusal, unauthenticated
-from .api_schemas import Error, JobDetail, JobId, JobList, ListParams, Notice, ProjectId, RefreshError
-from .models import JobListRefresh
+from . import actions, details, failures, listing, lookup_limit, upstream_limit
+from .api_auth import AUTH, WRITE_AUTH, ApiRefusal, unauthenticated
+from .api_schemas import (
+    CreatedJob,
+    DescriptionChange,
+    Error,
+    JobDetail,
+    JobId,
+    JobList,
+    ListParams,
+    NewJob,
+    Notice,
+    ProjectId,
+    RefreshError,
+)
+from .forms import train_url_as_sent
+from .models import CachedJob, JobListRefresh
 
 
 class DashboardApi(NinjaAPI):
@@ -71,7 +86,15 @@ def _retry_after(response: JsonResponse, seconds: int) -> JsonResponse:
 def _lookup_failed(error: failures.Explainable) -> JsonResponse:
     """A job lookup's failure with the status and code failures.FAILURES gives it; the title and advice in
     English whatever the language, stable for scripts."""
-    explanation = failures.explain(error)
+    return _explained(error, failures.explain(error))
+
+
+def _action_failed(error: failures.Explainable) -> JsonResponse:
+    """An action's failure as a lookup's, with the advice (and status) failures gives for actions."""
+    return _explained(error, failures.explain_action(error))
+
+
+def _explained(error: failures.Explainable, explanation: failures.Explanation) -> JsonResponse:
     if isinstance(error, lookup_limit.LookupRateLimited):
         message = (
             "Too many lookups of jobs that were not cached: ModelArts is not asked for more of yours just now. "
@@ -113,13 +136,46 @@ def _no_credentials(request: HttpRequest, exception: AuthenticationError) -> Htt
 
 
 @api.exception_handler(ValidationError)
-def _invalid_query(request: HttpRequest, exception: ValidationError) -> HttpResponse:
-    """The list's parameters, as ListParams judged them: the form's errors of each parameter. (Path parameters
-    never fail here: the URL converters only let valid ones reach an operation.)"""
+def _invalid_request(request: HttpRequest, exception: ValidationError) -> HttpResponse:
+    """The list's parameters as ListParams judged them (the form's errors of each parameter, code
+    invalid_query), or a JSON body as its schema judged it (code invalid_body): each field's errors, and a
+    message naming the first. (Path parameters never fail here: the URL converters only let valid ones reach
+    an operation.)"""
     fields: dict[str, Any] = {}
-    for error in exception.errors:
-        fields |= error["ctx"]["fields"]
-    return _error(400, "invalid_query", "Some query parameters are invalid.", fields=fields)
+    body_errors = [error for error in exception.errors if error["type"] != "invalid_query"]
+    if not body_errors:
+        for error in exception.errors:
+            fields |= error["ctx"]["fields"]
+        return _error(400, "invalid_query", "Some query parameters are invalid.", fields=fields)
+    for error in body_errors:
+        fields.setdefault(_field_name(error["loc"]), []).append({"message": error["msg"], "code": error["type"]})
+    name, errors = next(iter(fields.items()))
+    where = f"{name}: " if name else ""  # an error of the body as a whole (not an object) names no field
+    return _error(400, "invalid_body", f"Invalid request body: {where}{errors[0]['message']}", fields=fields)
+
+
+def _field_name(location: tuple) -> str:
+    """The field as a script names it in its body, e.g. job_desc; empty for the body as a whole. ninja puts
+    the body under ("body", <parameter>)."""
+    return ".".join(str(part) for part in location[2:])
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exception: Http404) -> HttpResponse:
+    """Instead of ninja's {"detail": "Not Found"}, should an operation ever raise Django's Http404."""
+    return _error(404, "not_found", "There is no such object.")
+
+
+@api.exception_handler(HttpError)
+def _unreadable_body(request: HttpRequest, exception: HttpError) -> HttpResponse:
+    """What ninja refuses itself: a body it cannot parse (its only HttpError here, a 400)."""
+    return _error(400, "invalid_body", "The request body is not valid JSON.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exception: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, refused by Django when ninja reads it."""
+    return _error(413, "body_too_large", "The request body is too large.")
 
 
 @api.exception_handler(Exception)
@@ -128,13 +184,15 @@ def _unexpected(request: HttpRequest, exception: Exception) -> HttpResponse:
     raise exception
 
 
-def _described(ok: type, meanings: dict[int, str], headers: dict[int, dict[str, dict]] | None = None) -> dict:
-    """An operation's answers: the success's schema, and each failure's status, meaning and headers (OpenAPI
-    header objects: ninja has no type for them)."""
-    described: dict[int, dict[str, Any]] = {status: {"description": text} for status, text in meanings.items()}
-    for status, named in (headers or {}).items():
-        described[status]["headers"] = named
-    return {"response": {200: ok, **dict.fromkeys(meanings, Error)}, "openapi_extra": {"responses": described}}
+def _described(
+    ok: type | None, meanings: dict[int, str], headers: dict[int, dict[str, dict]] | None = None, status: int = 200
+) -> dict:
+    """An operation's answers: the success's status and schema (None: no body), and each failure's status,
+    meaning and headers (OpenAPI header objects: ninja has no type for them)."""
+    described: dict[int, dict[str, Any]] = {code: {"description": text} for code, text in meanings.items()}
+    for code, named in (headers or {}).items():
+        described[code]["headers"] = named
+    return {"response": {status: ok, **dict.fromkeys(meanings, Error)}, "openapi_extra": {"responses": described}}
 
 
 def _header(description: str, kind: str) -> dict:
@@ -271,6 +329,161 @@ def job_list(request: AuthenticatedHttpRequest, project_id: ProjectId, params: Q
     )
 
 
+# Writes: the pages' actions (jobs.actions), for scripts. Only with a read-write token or a session with the
+# page's CSRF token (api_auth.WRITE_AUTH), for users allowed to act on jobs where the deployment allows it.
+
+WRITE_FAILURES = {
+    **COMMON_FAILURES,
+    403: (
+        "A read-only API token (code read_only_token); a session without the page's CSRF token (code "
+        "csrf_failed); actions turned off on this dashboard (code actions_disabled); no permission to operate "
+        "visualization jobs here (code not_permitted); or the IAM user may not do this in ModelArts (its code, "
+        "e.g. ModelArts.0108, with advice on the permission to ask for)."
+    ),
+    409: (
+        "The job's status does not allow this (code not_allowed_in_status, with ModelArts' code), or the "
+        "project's quota of jobs or running jobs is used up (code quota_exceeded); or the stored "
+        "credential is malformed (code credential_malformed) or has no secret (code secret_missing). Nothing was "
+        "done."
+    ),
+    502: "ModelArts failed or refused (credentials, invalid values, quotas, errors): its code and words.",
+    503: (
+        "ModelArts is busy (code busy, or its own code); the server is already waiting on ModelArts for as many "
+        "requests as it lets wait, so nothing was asked (code upstream_busy, with retry_after, also sent as the "
+        "Retry-After header); or the stored secret cannot be decrypted (code secret_unreadable)."
+    ),
+    504: "ModelArts did not answer in time: the action may or may not have been done; read the job to know.",
+}
+WRITE_HEADERS = {
+    **UNAUTHENTICATED_HEADER,
+    503: {"Retry-After": _header("Seconds to wait (with upstream_busy).", "integer")},
+}
+# The failures of the writes that take a body: judged before anything is sent to ModelArts.
+BODY_FAILURES = {
+    **WRITE_FAILURES,
+    400: (
+        "A body that is not JSON, or a field its schema does not allow (code invalid_body, with the errors of each "
+        f"field in fields). Or: {COMMON_FAILURES[400]}"
+    ),
+    413: "A body larger than the dashboard reads (code body_too_large).",
+}
+
+
+def _may_act(request: AuthenticatedHttpRequest, project_id: str) -> Credential | JsonResponse:
+    """The viewer's credential for the project, if the deployment and the viewer's permissions allow actions;
+    otherwise the refusal (403 before 404, as on the pages: the operation exists, the viewer may not use it)."""
+    if not settings.JOB_ACTIONS_ENABLED:
+        return _error(403, "actions_disabled", "Actions on jobs are turned off on this dashboard: it is read-only.")
+    if not request.user.has_perm(actions.PERMISSION):
+        message = "You may not act on jobs: ask an administrator for the permission 'Can operate visualization jobs'."
+        return _error(403, "not_permitted", message)
+    credential = Credential.objects.for_project(request.user, project_id)
+    return _no_credential(project_id) if credential is None else credential
+
+
+def _act(request: AuthenticatedHttpRequest, project_id: str, job_id: int, name: str, description: str = "") -> Any:
+    """Performs the action as the page's button does; on acceptance, the job as the dashboard now has it."""
+    credential = _may_act(request, project_id)
+    if isinstance(credential, JsonResponse):
+        return credential
+    outcome = actions.perform(request, credential, job_id, actions.OPERATIONS[name], description)
+    if outcome.error is not None:
+        return _action_failed(outcome.error)
+    if name == "delete":
+        return Status(202, None)
+    status = 200 if name == "edit" else 202
+    row = details.cached_job(credential, job_id)
+    if row is not None:
+        return Status(status, JobDetail.model_validate(row))
+    try:  # a job not in the cached list: ModelArts is asked for it, afresh since the action dropped its details
+        return Status(status, JobDetail.model_validate(details.get_job(credential, job_id)))
+    except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
+        return _lookup_failed(error)
+
+
+ACCEPTED_JOB = (
+    "ModelArts accepted it and acts on it in the background. The job as the dashboard now has it: from the "
+    "project's cached list, with the status the action leads to (9 being canceled after a stop, 7 queuing after "
+    "a restart), or, for a job not in that list, as ModelArts reports it just after."
+)
+
+
+@api.post(
+    "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}/stop",
+    url_name="api-job-stop",
+    operation_id="stopVisualizationJob",
+    summary="Stop a job",
+    auth=WRITE_AUTH,
+    **_described(JobDetail, WRITE_FAILURES, WRITE_HEADERS, status=202),
+)
+def job_stop(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: JobId) -> Any:
+    """ModelArts stops the job and its TensorBoard or MindInsight, and billing for it ends; it can be restarted."""
+    return _act(request, project_id, job_id, "stop")
+
+
+@api.post(
+    "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}/restart",
+    url_name="api-job-restart",
+    operation_id="restartVisualizationJob",
+    summary="Restart a stopped job",
+    auth=WRITE_AUTH,
+    **_described(JobDetail, WRITE_FAILURES, WRITE_HEADERS, status=202),
+)
+def job_restart(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: JobId) -> Any:
+    """ModelArts runs the job again on the same training output; it is billed again while it runs."""
+    return _act(request, project_id, job_id, "restart")
+
+
+@api.patch(
+    "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}",
+    operation_id="updateVisualizationJob",
+    summary="Change a job's description",
+    auth=WRITE_AUTH,
+    **_described(JobDetail, BODY_FAILURES, WRITE_HEADERS),
+)
+def job_edit(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: JobId, change: DescriptionChange) -> Any:
+    """Only the description changes, at once; the job goes on as it is. The answer is the changed job."""
+    return _act(request, project_id, job_id, "edit", change.job_desc)
+
+
+@api.delete(
+    "/projects/{project_id:project_id}/visualization-jobs/{job_id:job_id}",
+    operation_id="deleteVisualizationJob",
+    summary="Delete a job",
+    auth=WRITE_AUTH,
+    **_described(None, WRITE_FAILURES, WRITE_HEADERS, status=202),
+)
+def job_delete(request: AuthenticatedHttpRequest, project_id: ProjectId, job_id: JobId) -> Any:
+    """ModelArts stops the job if it runs and deletes it with its TensorBoard; this cannot be undone. A 202
+    without a body: the job leaves the dashboard's list at once, but ModelArts deletes it in the background, so
+    reading it a moment later may still find it."""
+    return _act(request, project_id, job_id, "delete")
+
+
+@api.post(
+    "/projects/{project_id:project_id}/visualization-jobs",
+    operation_id="createVisualizationJob",
+    summary="Create a job",
+    auth=WRITE_AUTH,
+    **_described(CreatedJob, BODY_FAILURES, WRITE_HEADERS, status=202),
+)
+def job_create(request: AuthenticatedHttpRequest, project_id: ProjectId, new_job: NewJob) -> Any:
+    """ModelArts creates the job and starts it in the background; the answer is the job as it was accepted
+    (status 1, being initialized, unless ModelArts said more), already in the project's cached list, with url
+    its page on the dashboard. The body is checked against ModelArts' limits before anything is sent."""
+    credential = _may_act(request, project_id)
+    if isinstance(credential, JsonResponse):
+        return credential
+    train_url = train_url_as_sent(new_job.train_url)  # the schema checked its form
+    job = actions.NewJob(new_job.job_name, train_url, new_job.job_type, new_job.job_desc, new_job.auto_stop_hours)
+    outcome = actions.create_job(request, credential, job)
+    if outcome.error is not None:
+        return _action_failed(outcome.error)
+    row = CachedJob.objects.for_job(credential, outcome.job_id).get()
+    url = request.build_absolute_uri(reverse("job-detail", args=[credential.project_id, row.job_id]))
+    return Status(202, CreatedJob.model_validate(row, context={"url": url}))
+
+
 # Django's side of the API: the URLs' views, and Django's own failures under /api/ (dashboard/urls.py names these
 # handlers), JSON too; the usual pages elsewhere.
 
@@ -292,10 +505,22 @@ def api_view(view):
     return wrapper
 
 
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+
+
 def _method_not_allowed(allowed: str) -> JsonResponse:
-    response = _error(405, "method_not_allowed", f"Only {allowed} is supported.")
-    response["Allow"] = allowed
+    """The methods the URL serves, in a stable order (ninja gives them as a set), in the message and in Allow."""
+    methods = sorted((method.strip() for method in allowed.split(",")), key=_method_order)
+    listed = methods[0] if len(methods) == 1 else f"{', '.join(methods[:-1])} and {methods[-1]}"
+    response = _error(
+        405, "method_not_allowed", f"Only {listed} {'is' if len(methods) == 1 else 'are'} supported here."
+    )
+    response["Allow"] = ", ".join(methods)
     return response
+
+
+def _method_order(method: str) -> tuple[int, str]:
+    return (METHODS.index(method) if method in METHODS else len(METHODS), method)
 
 
 @login_not_required

@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -213,10 +221,11 @@ class JobList(Schema):
 
 
 ERROR_CODES = (
-    "unauthenticated, not_found, invalid_query, too_many_parameters, bad_request, method_not_allowed, rate_limited, "
-    "upstream_busy, secret_missing, secret_unreadable, credential_malformed, list_unavailable, server_error; for "
-    "other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) or, when it gave none, the kind of "
-    "failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
+    "unauthenticated, read_only_token, csrf_failed, actions_disabled, not_permitted, not_found, invalid_query, "
+    "invalid_body, body_too_large, too_many_parameters, bad_request, method_not_allowed, not_allowed_in_status, "
+    "quota_exceeded, rate_limited, upstream_busy, secret_missing, secret_unreadable, credential_malformed, "
+    "list_unavailable, server_error; for other ModelArts failures its own code (e.g. ModelArts.0108, APIGW.0301) "
+    "or, when it gave none, the kind of failure (e.g. upstream_timeout, connection_failed, busy, bad_response)."
 )
 
 
@@ -229,7 +238,11 @@ class ErrorDetail(Schema):
     modelarts_code: str | None = Field(None, description="ModelArts' error code verbatim, or empty.")
     retry_after: int | None = Field(None, description="For rate_limited and upstream_busy: seconds until a new try.")
     fields: dict[str, list[dict[str, str]]] | None = Field(
-        None, description="For invalid_query: the errors of each query parameter, each with a message and a code."
+        None,
+        description=(
+            "For invalid_query and invalid_body: the errors of each query parameter or body field, each with a "
+            "message and a code."
+        ),
     )
 
 
@@ -273,3 +286,69 @@ class ListParams(BaseModel):
 
     def query(self) -> ListQuery:
         return ListQuery(**self.model_dump())
+
+
+# The create and edit bodies, with the old SDK's names; ModelArts' own limits, so nothing it would refuse as
+# malformed is sent.
+JOB_NAME_PATTERN = r"^[\w-]{1,20}$"
+# Neither spaces nor control characters, spelt out: the schema's readers (JavaScript, Python, pydantic's Rust)
+# each count a few different characters as spaces (\s).
+_PATH_CHARACTER = r"[^/\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+TRAIN_URL_PATTERN = rf"^(obs:/)?/{_PATH_CHARACTER}+/({_PATH_CHARACTER}+/)*$"
+MAX_DESCRIPTION = 256
+MAX_AUTO_STOP_HOURS = 24
+JobDescription = Annotated[
+    str, Field(max_length=MAX_DESCRIPTION, description=f"The job's description, 0-{MAX_DESCRIPTION} characters.")
+]
+
+
+def _number_not_text(value: Any) -> Any:
+    """JSON's integers, 2.0 included, but not "2" or true, which pydantic would take: a script sending them
+    has a bug to be told of."""
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Hours = Annotated[int, Field(ge=0, le=MAX_AUTO_STOP_HOURS), BeforeValidator(_number_not_text)]
+
+
+class NewJob(Schema):
+    """A visualization job to create, as the old SDK's create_visualization_job takes it."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not silently dropped
+
+    job_name: str = Field(pattern=JOB_NAME_PATTERN, description="1-20 letters, digits, underscores (_) or hyphens (-).")
+    train_url: str = Field(
+        pattern=TRAIN_URL_PATTERN,
+        max_length=1024,
+        description="The OBS directory of the training logs, e.g. obs://bucket/logs/ or /bucket/logs/.",
+    )
+    job_type: Literal["tensorboard", "mindinsight"] = "tensorboard"
+    job_desc: JobDescription = ""
+    auto_stop_hours: Hours | None = Field(
+        None,
+        description=(
+            f"Stop the job this many hours (0-{MAX_AUTO_STOP_HOURS}) after it starts; 0 never. When omitted, "
+            "ModelArts' default applies."
+        ),
+    )
+
+
+class DescriptionChange(Schema):
+    """A job's new description; nothing else of a job can be changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_desc: JobDescription
+
+
+class CreatedJob(Job, _Success):
+    """A job ModelArts accepted to create: it starts in the background (its status says how far it got), and
+    url is its page on the dashboard, which follows it."""
+
+    url: str = Field(description="The job's page on the dashboard.")
+
+    @staticmethod
+    def resolve_url(job, context: dict) -> str:
+        return context["url"]

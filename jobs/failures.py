@@ -153,6 +153,18 @@ FAILURES: dict[type[Exception], Failure] = {
         gettext_noop("Wait a few seconds, then reload the page."),
         409,
         "not_allowed_in_status",
+        api_code_always=True,  # ModelArts' code (0105) goes in modelarts_code; scripts test for the conflict
+    ),
+    # Likewise a conflict with the project's state: stopping or deleting other jobs, or a larger quota, helps.
+    errors.QuotaExceeded: Failure(
+        gettext_noop("The project's quota of visualization jobs is used up."),
+        gettext_noop(
+            "Stop or delete jobs that are no longer needed, or ask your Huawei Cloud administrator to raise the "
+            "ModelArts quota."
+        ),
+        409,
+        "quota_exceeded",
+        api_code_always=True,  # ModelArts' code goes in modelarts_code
     ),
     # "not_found" whatever code ModelArts used, as for every other missing thing the API is asked for.
     errors.NotFound: Failure(
@@ -205,10 +217,6 @@ FAILURES: dict[type[Exception], Failure] = {
 CODE_ADVICE: dict[str, str] = {
     "ModelArts.0102": gettext_noop("The workspace does not exist; check the project and workspace."),
     "ModelArts.0204": gettext_noop("The IAM token is not scoped to a project; check the project id."),
-    "ModelArts.0116": gettext_noop(
-        "The project has reached its quota of visualization jobs, or of running ones: stop or delete a job "
-        "first, or ask Huawei Cloud for a higher quota."
-    ),
     "ModelArts.2785": gettext_noop(
         "ModelArts has not been authorized (no agency): an administrator must add one under "
         "'Global Configuration' in the ModelArts console."
@@ -227,6 +235,10 @@ ACTION_ADVICE: dict[type[Exception], str] = {
         "The job's page shows its status now, and offers only what ModelArts allows in it."
     ),
 }
+
+# The API's status for an action refused where it differs from a lookup's: an IAM user not allowed to operate
+# jobs is a refusal of this request (403), not ModelArts failing (502 when only reading was refused).
+ACTION_STATUS: dict[type[Exception], int] = {errors.IamPermissionDenied: 403}
 
 _KINDS: dict[str, type[Exception]] = {error_class.__name__: error_class for error_class in FAILURES}
 
@@ -291,13 +303,15 @@ def explain(error: Explainable) -> Explanation:
 
 
 def explain_action(error: Explainable) -> Explanation:
-    """A failed action told as explain() tells it, with ACTION_ADVICE where there is one (a code's own advice,
-    such as a missing agency's, still comes first)."""
+    """A failed action told as explain() tells it, with ACTION_ADVICE and ACTION_STATUS where they have a row (a
+    code's own advice, such as a missing agency's, still comes first)."""
     explanation = explain(error)
-    advice = ACTION_ADVICE.get(_KINDS[explanation.kind])
-    if advice is None:
-        return explanation
-    return replace(explanation, failure=replace(explanation.failure, advice=advice))
+    kind = _KINDS[explanation.kind]
+    failure = explanation.failure
+    failure = replace(
+        failure, advice=ACTION_ADVICE.get(kind, failure.advice), status=ACTION_STATUS.get(kind, failure.status)
+    )
+    return replace(explanation, failure=failure)
 
 
 def explain_stored(kind: str, code: str, message: str) -> Explanation:

@@ -76,6 +76,11 @@ BUCKET = re.compile(r"[a-z0-9](?:[a-z0-9.-]{1,61})[a-z0-9]")
 IP_ADDRESS = re.compile(r"\d+\.\d+\.\d+\.\d+")
 
 
+def train_url_as_sent(path: str) -> str:
+    """``obs://bucket/path/``, as the console shows it, in the form ModelArts' own samples send: ``/bucket/path/``."""
+    return path[len("obs:/") :] if path.startswith("obs://") else path
+
+
 def normalise_train_url(text: str) -> str:
     """The training output directory in the form sent to ModelArts: ``/bucket/path/``.
 
@@ -84,9 +89,7 @@ def normalise_train_url(text: str) -> str:
     own examples prove). Both are accepted here; a missing final "/" is added, since it names a directory.
     Raises ValidationError naming the rule broken.
     """
-    path = text.strip()
-    if path.startswith("obs://"):
-        path = path[len("obs:/") :]
+    path = train_url_as_sent(text.strip())
     if not path.startswith("/"):
         raise forms.ValidationError(
             _("Give an OBS directory such as obs://bucket/path/ or /bucket/path/."), code="train_url_form"

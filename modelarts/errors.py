@@ -113,6 +113,11 @@ class NotAllowedInStatus(InvalidRequest):
     one that is starting): the request was fine, the moment was not, so callers tell it apart."""
 
 
+class QuotaExceeded(InvalidRequest):
+    """ModelArts refused to create or restart a job because the project's quota of jobs, or of running jobs, is
+    used up: the request was fine, the account's state was not."""
+
+
 class NotFound(ModelArtsError):
     """No visualization job with the id asked for."""
 
@@ -128,6 +133,7 @@ CODES: dict[str, type[ModelArtsError]] = {
     "ModelArts.0107": InvalidRequest,
     "ModelArts.0102": InvalidRequest,
     "ModelArts.0105": NotAllowedInStatus,
+    "ModelArts.0116": QuotaExceeded,
     "ModelArts.0201": TokenRejected,
     "ModelArts.0202": TokenRejected,
     "ModelArts.0203": TokenRejected,

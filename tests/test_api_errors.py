@@ -1,6 +1,7 @@
 """Django's own failures under /api/ are JSON like the API's answers; other paths keep the HTML pages."""
 
 import pytest
+from django.http import Http404
 from django.test import Client
 
 from jobs import details
@@ -95,12 +96,54 @@ def test_api_without_its_slash_is_redirected_to_the_json_404(alice_client):
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_a_large_body_is_never_read(alice_client, alice_credential):
-    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE only when it is read; the API reads none,
-    so a large POST gets the usual JSON 405 (a 413 can only come from the server in front)."""
+def test_a_large_body_is_never_read_where_no_body_is_taken(alice_client, alice_credential):
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE only when it is read; a URL that takes no body
+    for the method reads none, so a large PUT gets the usual JSON 405 (a 413 can only come from the server in
+    front)."""
     body = b"a=" + b"x" * 3_000_000
 
-    response = alice_client.post(LIST_URL, body, content_type="application/x-www-form-urlencoded")
+    response = alice_client.put(DETAIL_URL, body, content_type="application/x-www-form-urlencoded")
 
     assert_json_error(response, 405, "method_not_allowed")
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, PATCH, DELETE"
+
+
+def test_a_body_too_large_to_read_is_a_json_413(alice_client, alice_credential, settings):
+    body = b'{"job_desc": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'"}'
+
+    response = alice_client.patch(DETAIL_URL, body, content_type="application/json")
+
+    assert_json_error(response, 413, "body_too_large")
+
+
+def test_a_body_that_is_not_json_is_a_json_400(alice_client, alice_credential):
+    response = alice_client.patch(DETAIL_URL, b"{job_desc", content_type="application/json")
+
+    assert_json_error(response, 400, "invalid_body")
+    assert response.json()["error"]["message"] == "The request body is not valid JSON."
+
+
+def test_a_single_method_url_says_it_in_the_singular(alice_client):
+    response = alice_client.post("/api/schema")
+
+    assert_json_error(response, 405, "method_not_allowed")
+    assert response.json()["error"]["message"] == "Only GET is supported here."
+
+
+def test_an_http404_raised_in_an_operation_is_the_json_404(alice_client, alice_credential, monkeypatch):
+    def missing(*args):
+        raise Http404("no such thing")
+
+    monkeypatch.setattr(details, "get_job", missing)
+
+    response = alice_client.get(DETAIL_URL)
+
+    assert_json_error(response, 404, "not_found")
+    assert "detail" not in response.json()
+
+
+def test_a_body_that_is_not_an_object_is_a_json_400(alice_client, alice_credential):
+    response = alice_client.patch(DETAIL_URL, ["job_desc"], content_type="application/json")
+
+    assert_json_error(response, 400, "invalid_body")
+    assert response.json()["error"]["message"].startswith("Invalid request body: ")

@@ -18,6 +18,16 @@ pytestmark = pytest.mark.django_db
 
 LIST_PATH = "/api/projects/{project_id}/visualization-jobs"
 DETAIL_PATH = "/api/projects/{project_id}/visualization-jobs/{job_id}"
+STOP_PATH = f"{DETAIL_PATH}/stop"
+RESTART_PATH = f"{DETAIL_PATH}/restart"
+# The write operations: path, method, operation id, success status.
+WRITES = [
+    (LIST_PATH, "post", "createVisualizationJob", "202"),
+    (STOP_PATH, "post", "stopVisualizationJob", "202"),
+    (RESTART_PATH, "post", "restartVisualizationJob", "202"),
+    (DETAIL_PATH, "patch", "updateVisualizationJob", "200"),
+    (DETAIL_PATH, "delete", "deleteVisualizationJob", "202"),
+]
 UPSTREAM = f"https://modelarts.cn-north-4.myhuaweicloud.com/v1/{PROJECT_A}/visualization-jobs"
 JSON_TYPES = {
     "object": dict,
@@ -100,7 +110,7 @@ def test_is_openapi_3_1_json_without_login(client):
     document = json.loads(response.content)
     assert document["openapi"] == "3.1.0"
     assert document["info"]["title"] and document["info"]["version"]
-    assert set(document["paths"]) == {LIST_PATH, DETAIL_PATH}
+    assert set(document["paths"]) == {LIST_PATH, DETAIL_PATH, STOP_PATH, RESTART_PATH}
     assert client.get("/api/schema/").status_code == 200
 
 
@@ -135,6 +145,48 @@ def test_describes_the_bearer_scheme_and_requires_it(schema):
         assert operation["security"] == [{"BearerToken": []}, {"Session": []}]
         assert {"401", "404"} <= set(operation["responses"])
         assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
+
+
+@pytest.mark.parametrize(("path", "method", "operation_id", "success"), WRITES)
+def test_every_write_operation_is_described(schema, path, method, operation_id, success):
+    """Each write: what it does, who may call it, each refusal with its codes, and what it answers."""
+    operation = schema["paths"][path][method]
+
+    assert operation["operationId"] == operation_id
+    assert operation["summary"] and operation["description"]
+    assert operation["security"] == [{"BearerToken": []}, {"Session": []}]
+    assert {success, "401", "403", "404", "409", "502", "503", "504"} <= set(operation["responses"])
+    for code in ("read_only_token", "csrf_failed", "actions_disabled", "not_permitted"):
+        assert code in operation["responses"]["403"]["description"]
+    assert "not_allowed_in_status" in operation["responses"]["409"]["description"]
+    assert operation["responses"]["503"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    if operation_id == "deleteVisualizationJob":
+        assert "content" not in operation["responses"][success]
+    if "requestBody" in operation:
+        assert "invalid_body" in operation["responses"]["400"]["description"]
+
+
+def test_the_create_body_states_modelarts_limits(schema):
+    body = deref(schema, schema["paths"][LIST_PATH]["post"]["requestBody"]["content"]["application/json"]["schema"])
+
+    assert body["required"] == ["job_name", "train_url"]
+    assert body["additionalProperties"] is False
+    fields = body["properties"]
+    assert fields["job_name"]["pattern"] == r"^[\w-]{1,20}$"
+    assert fields["job_type"]["enum"] == ["tensorboard", "mindinsight"]
+    assert fields["job_desc"]["maxLength"] == 256
+    hours = fields["auto_stop_hours"]["anyOf"][0]
+    assert (hours["minimum"], hours["maximum"]) == (0, 24)
+    created = deref(
+        schema, schema["paths"][LIST_PATH]["post"]["responses"]["202"]["content"]["application/json"]["schema"]
+    )
+    assert "url" in created["properties"]
+
+
+def test_error_codes_are_listed(schema):
+    description = schema["components"]["schemas"]["ErrorDetail"]["properties"]["code"]["description"]
+    for code in ("read_only_token", "csrf_failed", "invalid_body", "not_allowed_in_status", "actions_disabled"):
+        assert code in description
 
 
 def test_list_parameters_are_the_list_page_ones(schema):

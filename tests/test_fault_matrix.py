@@ -411,6 +411,8 @@ EXCLUDED = {
     "auto-stop": "never reaches ModelArts itself: the preview reads the cached list; the worker stops",
     "job-new": "an action: creating a job; tests/test_view_job_new.py explains ModelArts' refusals and failures",
     "project-stop": "stops each chosen job through the same action as job-stop; its form page reads only the list",
+    "api-job-stop": "an API write: its failures are the action's, tested in tests/test_api_job_stop.py",
+    "api-job-restart": "an API write: its failures are the action's, tested in tests/test_api_job_restart.py",
     **admin_pages(NO_MODELARTS),
 }
 

@@ -50,6 +50,8 @@ EXCLUDED = {
     "project-refresh": POST_ONLY,
     "credential-test": POST_ONLY,
     "api-token-revoke": POST_ONLY,
+    "api-job-stop": POST_ONLY,
+    "api-job-restart": POST_ONLY,
     "logout": POST_ONLY,
     "set_language": POST_ONLY,
     "login": SIGNED_OUT,

@@ -23,6 +23,8 @@ UNNAMED = {
     "schema/",  # the API schema with a trailing slash (the named one is visited)
     "projects/<project_id:project_id>/visualization-jobs/",  # API list, trailing slash
     "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",  # API detail, trailing slash
+    "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/stop/",  # API stop, trailing slash
+    "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/restart/",  # API restart, trailing slash
     "",  # the API's JSON 404 for everything else under /api/
     "^admin/jobs/(?P<rest>(?:credential|apitoken)/.*)$",  # redirects from the admin's old addresses
     "^admin/jobs/(?P<rest>auditevent/.*)$",
