@@ -30,12 +30,13 @@ from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from audit import log as audit
 from audit.models import AuditEvent
-from modelarts.client import CreatedJob, ModelArtsClient, Schedule
+from modelarts.client import CreatedJob, ModelArtsClient, Schedule, VisualizationJob
 from modelarts.errors import ModelArtsError
 
 from . import details, failures
 from .clients import client_for
 from .models import CachedJob, JobCreation
+from .refresh import row_fields
 from .status import status_for
 from .upstream_limit import UpstreamBusy, upstream_slot
 
@@ -274,25 +275,24 @@ def create_job(request: HttpRequest, credential: Credential, job: NewJob) -> Out
 
 
 def _store_created(credential: Credential, job: NewJob, created: CreatedJob) -> None:
+    """The new job's row in the cached list, made as a list refresh makes rows, from what ModelArts answered
+    and what was asked (the answer holds no description, training output or schedule)."""
     now = timezone.now()
-    status = created.status if created.status is not None else CREATED_STATUS
     schedule = {"type": "stop", "time_unit": "HOURS", "duration": job.autostop_hours} if job.autostop_hours else None
-    CachedJob.objects.update_or_create(
-        credential=credential,
+    listed = VisualizationJob(
         job_id=created.job_id,
-        defaults={
-            "job_name": (created.job_name or job.name)[:255],
-            "status": status,
-            "status_group": status_for(status).group,
-            "create_time": created.create_time or now,
-            "duration_ms": 0,
-            "job_desc": job.description,
-            "service_url": created.service_url,
-            "train_url": job.train_url,
-            "schedule": schedule,
-            "fetched_at": now,
-        },
+        job_name=created.job_name or job.name,
+        status=created.status if created.status is not None else CREATED_STATUS,
+        create_time=created.create_time or now,
+        duration_ms=0,
+        job_desc=job.description,
+        service_url=created.service_url,
+        train_url=job.train_url,
+        resource_id="",
+        remaining_duration_ms=None,
+        schedule=schedule,
     )
+    CachedJob.objects.update_or_create(credential=credential, job_id=created.job_id, defaults=row_fields(listed, now))
 
 
 def _send(client: ModelArtsClient, operation: Operation, job_id: int, description: str) -> None:
