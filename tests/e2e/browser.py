@@ -14,6 +14,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.e2e.people import PASSWORD, USERNAME
 from tests.e2e.pictures import screenshot_folder
 
 CHROMIUM = "/usr/bin/chromium"
@@ -199,3 +200,11 @@ def _xpath_literal(text: str) -> str:
     if '"' not in text:
         return f'"{text}"'
     return "concat(" + ', "\'", '.join(f"'{part}'" for part in text.split("'")) + ")"
+
+
+def open_logged_in(driver: WebDriver, live_server, path: str) -> None:
+    """Open a page as the ``person`` fixture; the dashboard asks to log in first and then shows that page."""
+    driver.get(live_server.url + path)
+    wait_for_page(driver, "/accounts/login/")
+    log_in(driver, USERNAME, PASSWORD)
+    wait_for_page(driver, path)

@@ -12,6 +12,8 @@ import tempfile
 
 import pytest
 
+from tests.conftest import make_simulated_credential
+from tests.e2e.people import PASSWORD, TEAM, USERNAME
 from tests.e2e.pictures import updating_screenshots
 
 
@@ -45,3 +47,14 @@ def browser(_chromium, live_server):
     yield driver
     # Leave the page: its polling must not reach the server while later tests use the database.
     driver.get("about:blank")
+
+
+@pytest.fixture
+def person(django_user_model):
+    return django_user_model.objects.create_user(USERNAME, password=PASSWORD)
+
+
+@pytest.fixture
+def team_credential(person, simulator):
+    """Mei's AK/SK credential for the simulator's demo tenant, as the credential form and an admin leave it."""
+    return make_simulated_credential(person, simulator, name=TEAM)

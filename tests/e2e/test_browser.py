@@ -19,13 +19,14 @@ from accounts.models import Credential  # noqa: E402
 from jobs.status import STATUSES  # noqa: E402
 from simulator import seed  # noqa: E402
 from simulator.seed import DEMO  # noqa: E402
-from tests.conftest import make_job, make_simulated_credential, store_list  # noqa: E402
+from tests.conftest import make_job, store_list  # noqa: E402
 from tests.e2e.browser import (  # noqa: E402
     choose,
     click,
     find,
     find_all,
     log_in,
+    open_logged_in,
     phone_screenshot,
     screenshot,
     text_of,
@@ -35,37 +36,12 @@ from tests.e2e.browser import (  # noqa: E402
     wait_for_query,
     wait_for_text,
 )
+from tests.e2e.people import PASSWORD, TEAM, USERNAME, detail_path  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-USERNAME = "mei"
-PASSWORD = "mei-dashboard-Passw0rd"
-TEAM = "Vision team"
 RUNNING = seed.DEMO_RUNNING_JOB_ID
 LIVE_POLL_SECONDS = 5  # static/js/live.js: the first poll of a page's live region
-
-
-def detail_path(job_id: int) -> str:
-    return f"/projects/{DEMO.project_id}/visualization-jobs/{job_id}/"
-
-
-@pytest.fixture
-def person(django_user_model):
-    return django_user_model.objects.create_user(USERNAME, password=PASSWORD)
-
-
-@pytest.fixture
-def team_credential(person, simulator) -> Credential:
-    """Mei's AK/SK credential for the simulator's demo tenant, as the credential form and an admin leave it."""
-    return make_simulated_credential(person, simulator, name=TEAM)
-
-
-def open_logged_in(browser, live_server, path: str) -> None:
-    """Open a page; the dashboard asks to log in first and then shows that page."""
-    browser.get(live_server.url + path)
-    wait_for_page(browser, "/accounts/login/")
-    log_in(browser, USERNAME, PASSWORD)
-    wait_for_page(browser, path)
 
 
 def test_log_in_add_a_credential_and_test_the_connection(browser, live_server, simulator, person):

@@ -1,0 +1,12 @@
+"""Who uses the browser tests' dashboard: the ``person`` fixture's login and the ``team_credential`` fixture's name
+(tests/e2e/conftest.py), and the address of a demo job's page."""
+
+from simulator.seed import DEMO
+
+USERNAME = "mei"
+PASSWORD = "mei-dashboard-Passw0rd"
+TEAM = "Vision team"
+
+
+def detail_path(job_id: int) -> str:
+    return f"/projects/{DEMO.project_id}/visualization-jobs/{job_id}/"
