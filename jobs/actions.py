@@ -123,9 +123,33 @@ OPERATIONS: dict[str, Operation] = {
 _BY_AUDIT_ACTION = {operation.audit_action: operation for operation in OPERATIONS.values()}
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a user may not act on jobs here: ``code`` for the JSON API, ``message`` for the person."""
+
+    code: str
+    message: Promise
+
+
+ACTIONS_DISABLED = Refusal("actions_disabled", _("Actions on jobs are turned off on this dashboard: it is read-only."))
+NOT_PERMITTED = Refusal(
+    "not_permitted",
+    _("You may not act on jobs: ask an administrator for the permission “Can operate visualization jobs”."),
+)
+
+
+def refusal_for(user) -> Refusal | None:
+    """None when the user may act on jobs here (the deployment allows actions and the user has the permission);
+    otherwise why not, so that the pages and the API refuse alike."""
+    if not settings.JOB_ACTIONS_ENABLED:
+        return ACTIONS_DISABLED
+    if not user.has_perm(PERMISSION):
+        return NOT_PERMITTED
+    return None
+
+
 def enabled_for(user) -> bool:
-    """Whether the user may act on jobs here: the deployment allows actions, and the user has the permission."""
-    return settings.JOB_ACTIONS_ENABLED and user.has_perm(PERMISSION)
+    return refusal_for(user) is None
 
 
 def offered(user, status: int) -> list[Operation]:
@@ -145,6 +169,7 @@ class Outcome:
     username: str
     at: datetime
     error: ModelArtsError | SecretUnreadable | UpstreamBusy | None = None
+    row: CachedJob | None = None  # a created job's new row in the cached list
 
     @property
     def explanation(self) -> failures.Explanation | None:
@@ -268,13 +293,13 @@ def create_job(request: HttpRequest, credential: Credential, job: NewJob) -> Out
     except (ModelArtsError, SecretUnreadable, UpstreamBusy) as error:
         outcome = replace(outcome, error=error)
     else:
-        _store_created(credential, job, created)
-        outcome = replace(outcome, job_id=created.job_id, job_name=created.job_name or job.name)
+        row = _store_created(credential, job, created)
+        outcome = replace(outcome, job_id=row.job_id, job_name=row.job_name, row=row)
     _audit(credential, outcome, job.train_url, user=request.user, origin=Origin.PERSON, request=request, job_hours=None)
     return outcome
 
 
-def _store_created(credential: Credential, job: NewJob, created: CreatedJob) -> None:
+def _store_created(credential: Credential, job: NewJob, created: CreatedJob) -> CachedJob:
     """The new job's row in the cached list, made as a list refresh makes rows, from what ModelArts answered
     and what was asked (the answer holds no description, training output or schedule)."""
     now = timezone.now()
@@ -292,7 +317,10 @@ def _store_created(credential: Credential, job: NewJob, created: CreatedJob) -> 
         remaining_duration_ms=None,
         schedule=schedule,
     )
-    CachedJob.objects.update_or_create(credential=credential, job_id=created.job_id, defaults=row_fields(listed, now))
+    row, _created = CachedJob.objects.update_or_create(
+        credential=credential, job_id=created.job_id, defaults=row_fields(listed, now)
+    )
+    return row
 
 
 def _send(client: ModelArtsClient, operation: Operation, job_id: int, description: str) -> None:

@@ -9,7 +9,6 @@ and a project is looked up among the viewer's own credentials only, as on pages.
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -42,7 +41,7 @@ from .api_schemas import (
     RefreshError,
 )
 from .forms import train_url_as_sent
-from .models import CachedJob, JobListRefresh
+from .models import JobListRefresh
 
 
 class DashboardApi(NinjaAPI):
@@ -372,11 +371,9 @@ BODY_FAILURES = {
 def _may_act(request: AuthenticatedHttpRequest, project_id: str) -> Credential | JsonResponse:
     """The viewer's credential for the project, if the deployment and the viewer's permissions allow actions;
     otherwise the refusal (403 before 404, as on the pages: the operation exists, the viewer may not use it)."""
-    if not settings.JOB_ACTIONS_ENABLED:
-        return _error(403, "actions_disabled", "Actions on jobs are turned off on this dashboard: it is read-only.")
-    if not request.user.has_perm(actions.PERMISSION):
-        message = "You may not act on jobs: ask an administrator for the permission 'Can operate visualization jobs'."
-        return _error(403, "not_permitted", message)
+    refusal = actions.refusal_for(request.user)
+    if refusal is not None:
+        return _error(403, refusal.code, str(refusal.message))
     credential = Credential.objects.for_project(request.user, project_id)
     return _no_credential(project_id) if credential is None else credential
 
@@ -479,9 +476,8 @@ def job_create(request: AuthenticatedHttpRequest, project_id: ProjectId, new_job
     outcome = actions.create_job(request, credential, job)
     if outcome.error is not None:
         return _action_failed(outcome.error)
-    row = CachedJob.objects.for_job(credential, outcome.job_id).get()
-    url = request.build_absolute_uri(reverse("job-detail", args=[credential.project_id, row.job_id]))
-    return Status(202, CreatedJob.model_validate(row, context={"url": url}))
+    url = request.build_absolute_uri(reverse("job-detail", args=[credential.project_id, outcome.job_id]))
+    return Status(202, CreatedJob.model_validate(outcome.row, context={"url": url}))
 
 
 # Django's side of the API: the URLs' views, and Django's own failures under /api/ (dashboard/urls.py names these

@@ -252,12 +252,9 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @wraps(view)
     def checked(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
-        if not settings.JOB_ACTIONS_ENABLED:
-            raise PermissionDenied(_("Actions on jobs are turned off on this dashboard: it is read-only."))
-        if not request.user.has_perm(actions.PERMISSION):
-            raise PermissionDenied(
-                _("You may not act on jobs: ask an administrator for the permission “Can operate visualization jobs”.")
-            )
+        refusal = actions.refusal_for(request.user)
+        if refusal is not None:
+            raise PermissionDenied(refusal.message)
         return view(request, *args, **kwargs)
 
     return checked
