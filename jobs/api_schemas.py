@@ -329,8 +329,9 @@ class NewJob(Schema):
     auto_stop_hours: Hours | None = Field(
         None,
         description=(
-            f"Stop the job this many hours (0-{MAX_AUTO_STOP_HOURS}) after it starts; 0 never. When omitted, "
-            "ModelArts' default applies."
+            f"Stop the job this many hours (1-{MAX_AUTO_STOP_HOURS}) after it starts. 0 is sent as it is: "
+            "ModelArts' reference allows it without saying what it does (the dashboard's simulator never stops such "
+            "a job). When omitted, no schedule is sent and ModelArts' default applies."
         ),
     )
 
