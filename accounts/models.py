@@ -21,6 +21,7 @@ from modelarts.regions import REGIONS, EndpointError, validate_endpoint
 from modelarts.signing import fits_in_header
 
 from . import crypto
+from .regions import region_label
 
 validate_project_id = RegexValidator(
     r"\A[0-9a-f]{32}\Z",
@@ -109,6 +110,11 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.project_id})"
+
+    @property
+    def region_label(self) -> str:
+        """ "CN North-Beijing4 (cn-north-4)", in the current language."""
+        return region_label(self.region)
 
     @property
     def has_secret(self) -> bool:
