@@ -198,4 +198,5 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
             self.instance.last_checked_at = None
             self.instance.last_check_ok = None
             self.instance.last_check_message = ""
+            self.instance.last_check_kind = self.instance.last_check_code = ""
         return super().save(commit)

@@ -98,6 +98,8 @@ class Credential(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_check_ok = models.BooleanField(null=True, blank=True)
     last_check_message = models.CharField(max_length=500, blank=True)
+    last_check_kind = models.CharField(max_length=100, blank=True)  # the failure's class name, as lists keep it
+    last_check_code = models.CharField(max_length=100, blank=True)  # ModelArts' error code, if it gave one
 
     objects = CredentialQuerySet.as_manager()
 

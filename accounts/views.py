@@ -35,7 +35,17 @@ def secret_unreadable(request: HttpRequest, credential: Credential, error: Secre
 
 @require_GET
 def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/credential_list.html", {"credentials": Credential.objects.for_user(request.user)})
+    rows = [(credential, _last_failure(credential)) for credential in Credential.objects.for_user(request.user)]
+    return render(request, "accounts/credential_list.html", {"rows": rows})
+
+
+def _last_failure(credential: Credential) -> failures.Explanation | None:
+    """The last test's failure as the failure table tells it; None after a success, or for a failure stored
+    before its kind was (its message alone is shown)."""
+    if credential.last_check_ok is not False or not credential.last_check_kind:
+        return None
+    stored = credential.last_check_kind, credential.last_check_code, credential.last_check_message
+    return failures.explain_stored(*stored)
 
 
 @require_http_methods(["GET", "POST"])

@@ -83,6 +83,31 @@ def test_a_wrong_key_is_saved_and_the_failure_explained(alice_client, alice):
 
 
 @responses.activate
+def test_the_credentials_page_explains_the_last_failure_after_the_message_is_gone(alice_client, alice):
+    responses.get(UPSTREAM_B, status=401, json=SIGNATURE_REFUSED)
+    alice_client.post("/credentials/add/", new_credential(), follow=True)  # reads the one-time messages
+
+    html = alice_client.get("/credentials/").content.decode()
+
+    credential = Credential.objects.get(owner=alice)
+    assert (credential.last_check_kind, credential.last_check_code) == ("AuthenticationFailed", "APIGW.0301")
+    assert "ModelArts did not accept the stored credentials." in html  # the failure table's title
+    assert "Check the access key and secret key" in html  # and its advice
+    assert '<code class="small">APIGW.0301: verify aksk signature fail</code>' in html
+
+
+def test_a_failure_stored_before_its_kind_shows_its_message_alone(alice_client, alice_credential):
+    Credential.objects.filter(pk=alice_credential.pk).update(
+        last_checked_at="2026-01-01T00:00Z", last_check_ok=False, last_check_message="APIGW.0301: old words"
+    )
+
+    html = alice_client.get("/credentials/").content.decode()
+
+    assert "APIGW.0301: old words" in html
+    assert "The request to ModelArts failed." not in html  # no guessed explanation
+
+
+@responses.activate
 def test_an_unticked_box_tests_nothing(alice_client, alice):
     data = new_credential()
     del data["test_connection"]  # an unticked box is not sent
