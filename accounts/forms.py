@@ -6,6 +6,7 @@ from jobs import clients
 
 from .limits import check_room_for_credential
 from .models import Credential
+from .regions import region_choices
 from .throttle import confirm_password
 
 
@@ -48,6 +49,26 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
         help_text=_("Needed to enter a secret."),
     )
 
+    test_connection = forms.BooleanField(
+        label=_("Test the connection after saving"),
+        required=False,
+        initial=True,
+        help_text=_("Asks ModelArts for one job with these keys, so a wrong key or project id shows at once."),
+    )
+
+    # Fields that only one kind of authentication uses: the page groups them, and the other kind's are emptied.
+    FIELDS_OF_KIND = {
+        Credential.AuthKind.AKSK: ("access_key",),
+        Credential.AuthKind.PASSWORD: ("iam_domain", "iam_user"),
+    }
+    # Never sent back to the browser: after an error they are empty, and say so.
+    WRITE_ONLY_FIELDS = {
+        "secret": _("Type the secret again: it is never sent back to your browser, so an error empties this field."),
+        "current_password": _(
+            "Type your dashboard password again: it is never sent back to your browser, so an error empties this field."
+        ),
+    }
+
     class Meta:
         model = Credential
         fields = ["name", "region", "project_id", "auth_kind", "access_key", "iam_domain", "iam_user"]
@@ -61,6 +82,14 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
             "iam_domain": _("IAM domain (account) name"),
             "iam_user": _("IAM user name"),
         }
+        widgets = {"auth_kind": forms.RadioSelect}
+        help_texts = {
+            "project_id": _(
+                "In the Huawei Cloud console, “My Credentials” > “API Credentials” lists a project id for each "
+                "region: take the one of the region chosen above."
+            ),
+        }
+        error_messages = {"region": {"required": _("Choose the region of the project.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +100,37 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
             del self.fields["current_password"]
         if not (self.instance.modelarts_endpoint or self.instance.iam_endpoint):  # only staff set these
             del self.fields["trust_endpoints"]
+        # A prompt that is no region rather than Django's "---------", nor a guess people might not notice.
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", _("Choose the region of the project")), *region_choices()]
+        # The one secret field is the secret key or the password: the page's script names it after the choice.
+        self.fields["secret"].widget.attrs.update(
+            {"data-label-aksk": _("Secret key"), "data-label-password": _("IAM user's password")}
+        )
+
+    @property
+    def auth_groups(self) -> list[dict]:
+        """The fields of each kind of authentication, for the page's fieldsets; their legends say which kind
+        each group is for, since without JavaScript every group shows."""
+        legends = {
+            Credential.AuthKind.AKSK: _("Only for access key and secret key (AK/SK) authentication"),
+            Credential.AuthKind.PASSWORD: _("Only for IAM user name and password authentication"),
+        }
+        return [
+            {"kind": kind.value, "legend": legends[kind], "fields": [self[name] for name in names]}
+            for kind, names in self.FIELDS_OF_KIND.items()
+        ]
+
+    def full_clean(self) -> None:
+        """After an error, a write-only field that was filled in comes back empty: its help says so."""
+        super().full_clean()
+        if not self.is_bound or not self.errors:  # set by now: this does not clean again
+            return
+        for name, notice in self.WRITE_ONLY_FIELDS.items():
+            if name in self.fields and self.data.get(self.add_prefix(name)):
+                self.fields[name].help_text = notice
+                self[name].help_text = notice  # the bound field, made while cleaning, keeps its own copy
 
     def clean_project_id(self) -> str:
         project_id = self.cleaned_data["project_id"].strip().lower()
@@ -82,6 +142,7 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        self._empty_fields_of_other_kinds(cleaned.get("auth_kind"))
         if self.instance.pk is None:  # editing one of the stored credentials is always possible
             check_room_for_credential(self.instance.owner)
         kind_changed = self.instance.pk and "auth_kind" in self.changed_data
@@ -98,6 +159,16 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
                 )
                 self.add_error("trust_endpoints", message % {"endpoints": ", ".join(overridden)})
         return cleaned
+
+    def _empty_fields_of_other_kinds(self, kind: str | None) -> None:
+        """Without JavaScript every group of fields shows: what was typed into the other kind's (or stored by
+        it, before the kind changed) must not be kept beside the chosen one's, where it would mislead."""
+        if kind is None:  # refused already
+            return
+        for other, names in self.FIELDS_OF_KIND.items():
+            if other != kind:
+                for name in names:
+                    self.cleaned_data[name] = ""
 
     def _check_current_password(self, password: str) -> None:
         """Someone at an unlocked screen must not be able to swap the keys a teammate relies on, or put their
@@ -122,4 +193,10 @@ class CredentialForm(RequestFormMixin, forms.ModelForm):
     def save(self, commit=True):
         if self.cleaned_data.get("secret"):
             self.instance.set_secret(self.cleaned_data["secret"])
+        if self.cleaned_data.get("secret") or set(self.changed_data) & set(Credential.AUTH_FIELDS):
+            # The last test was of other keys: "OK" must not stand for keys nobody has tested.
+            self.instance.last_checked_at = None
+            self.instance.last_check_ok = None
+            self.instance.last_check_message = ""
+            self.instance.last_check_kind = self.instance.last_check_code = ""
         return super().save(commit)

@@ -21,6 +21,7 @@ from modelarts.regions import REGIONS, EndpointError, validate_endpoint
 from modelarts.signing import fits_in_header
 
 from . import crypto
+from .regions import region_label
 
 validate_project_id = RegexValidator(
     r"\A[0-9a-f]{32}\Z",
@@ -97,6 +98,8 @@ class Credential(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_check_ok = models.BooleanField(null=True, blank=True)
     last_check_message = models.CharField(max_length=500, blank=True)
+    last_check_kind = models.CharField(max_length=100, blank=True)  # the failure's class name, as lists keep it
+    last_check_code = models.CharField(max_length=100, blank=True)  # ModelArts' error code, if it gave one
 
     objects = CredentialQuerySet.as_manager()
 
@@ -109,6 +112,11 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.project_id})"
+
+    @property
+    def region_label(self) -> str:
+        """ "CN North-Beijing4 (cn-north-4)", in the current language."""
+        return region_label(self.region)
 
     @property
     def has_secret(self) -> bool:

@@ -35,7 +35,17 @@ def secret_unreadable(request: HttpRequest, credential: Credential, error: Secre
 
 @require_GET
 def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/credential_list.html", {"credentials": Credential.objects.for_user(request.user)})
+    rows = [(credential, _last_failure(credential)) for credential in Credential.objects.for_user(request.user)]
+    return render(request, "accounts/credential_list.html", {"rows": rows})
+
+
+def _last_failure(credential: Credential) -> failures.Explanation | None:
+    """The last test's failure as the failure table tells it; None after a success, or for a failure stored
+    before its kind was (its message alone is shown)."""
+    if credential.last_check_ok is not False or not credential.last_check_kind:
+        return None
+    stored = credential.last_check_kind, credential.last_check_code, credential.last_check_message
+    return failures.explain_stored(*stored)
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,6 +57,7 @@ def credential_add(request: HttpRequest) -> HttpResponse:
             credential = form.save()
             audit.record(audit.Action.CREDENTIAL_CREATED, request, target=audit.describe(credential))
             messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
+            _test_after_saving(request, form, credential)
             return redirect("credential-list")
     else:
         form = CredentialForm(request=request, initial=_prefill(request))
@@ -55,7 +66,7 @@ def credential_add(request: HttpRequest) -> HttpResponse:
 
 def _describe_changes(form: CredentialForm) -> str:
     """Names of the changed fields, never their values for secrets."""
-    changed = [name for name in form.changed_data if name not in ("secret", "current_password")]
+    changed = [name for name in form.changed_data if name not in ("secret", "current_password", "test_connection")]
     if form.cleaned_data.get("secret"):
         changed.append("secret replaced")
     return ", ".join(changed) or "no changes"
@@ -83,6 +94,7 @@ def credential_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.save()
             audit.record(audit.Action.CREDENTIAL_CHANGED, request, target=audit.describe(credential), detail=changes)
             messages.success(request, _("Saved credential “%(name)s”.") % {"name": credential.name})
+            _test_after_saving(request, form, credential)
             return redirect("credential-list")
         if "current_password" in form.errors:
             audit.record(
@@ -112,8 +124,30 @@ def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _get_credential_for_user(request, pk)
     try:
-        explanation = clients.check_connection(credential)
+        _test_and_tell(request, credential)
     except SecretUnreadable as unreadable:
+        return secret_unreadable(request, credential, unreadable)
+    return redirect("credential-list")
+
+
+def _test_after_saving(request: HttpRequest, form: CredentialForm, credential: Credential) -> None:
+    """A wrong key is found as it is saved, not at the next page view. The credential stays saved whatever
+    the test says: the credentials page shows what is wrong, and the form is a click away."""
+    if not form.cleaned_data.get("test_connection"):
+        return
+    try:
+        _test_and_tell(request, credential)
+    except SecretUnreadable as unreadable:  # a stored secret kept while the keys were rotated without it
+        messages.error(request, _not_tested_message(credential, unreadable))
+
+
+def _test_and_tell(request: HttpRequest, credential: Credential) -> None:
+    """Tests the credential as its "Test connection" button does, within the same limits (the owner's lookup
+    bucket, the upstream slots), and tells the outcome as a message for the credentials page; raises
+    SecretUnreadable, audited, for the caller to tell."""
+    try:
+        explanation = clients.check_connection(credential)
+    except SecretUnreadable:
         audit.record(
             audit.Action.CREDENTIAL_TESTED,
             request,
@@ -121,18 +155,13 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
             success=False,
             detail="the stored secret cannot be decrypted",
         )
-        return secret_unreadable(request, credential, unreadable)
+        raise
     except lookup_limit.LookupRateLimited as limited:
         messages.error(request, _rate_limited_message(credential, limited))
-        return redirect("credential-list")
+        return
     except upstream_limit.UpstreamBusy as busy:
-        explanation = failures.explain(busy)
-        messages.error(
-            request,
-            _("“%(name)s”: not tested. %(title)s %(advice)s")
-            % {"name": credential.name, "title": explanation.translated_title, "advice": explanation.translated_advice},
-        )
-        return redirect("credential-list")
+        messages.error(request, _not_tested_message(credential, busy))
+        return
     audit.record(
         audit.Action.CREDENTIAL_TESTED,
         request,
@@ -146,7 +175,15 @@ def credential_test(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, _("“%(name)s”: %(explanation)s") % {"name": credential.name, "explanation": explanation}
         )
-    return redirect("credential-list")
+
+
+def _not_tested_message(credential: Credential, error: SecretUnreadable | upstream_limit.UpstreamBusy) -> str:
+    explanation = failures.explain(error)
+    return _("“%(name)s”: not tested. %(title)s %(advice)s") % {
+        "name": credential.name,
+        "title": explanation.translated_title,
+        "advice": explanation.translated_advice,
+    }
 
 
 def _rate_limited_message(credential: Credential, limited: lookup_limit.LookupRateLimited) -> str:

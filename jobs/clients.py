@@ -160,5 +160,9 @@ def check_connection(credential: Credential) -> Explanation | None:
     credential.last_checked_at = timezone.now()
     credential.last_check_ok = failure is None
     credential.last_check_message = failure.message[:500] if failure else ""
-    credential.save(update_fields=["last_checked_at", "last_check_ok", "last_check_message"])
+    credential.last_check_kind = failure.kind if failure else ""  # so the credentials page explains it later
+    credential.last_check_code = failure.code[:100] if failure else ""
+    credential.save(
+        update_fields=["last_checked_at", "last_check_ok", "last_check_message", "last_check_kind", "last_check_code"]
+    )
     return failure

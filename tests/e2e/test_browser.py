@@ -60,9 +60,10 @@ def test_log_in_add_a_credential_and_test_the_connection(browser, live_server, s
     type_into(browser, "#id_name", TEAM)
     choose(browser, "#id_region", value=DEMO.region)
     type_into(browser, "#id_project_id", DEMO.project_id)
-    choose(browser, "#id_auth_kind", value="aksk")
+    click(browser, "#id_auth_kind_0")  # AK/SK
     type_into(browser, "#id_access_key", DEMO.access_key)
     type_into(browser, "#id_secret", DEMO.secret_key)
+    click(browser, "#id_test_connection")  # untick: the public endpoint is not the simulator's
     click(browser, "form.stacked button[type=submit]")
 
     wait_for_page(browser, "/credentials/")
