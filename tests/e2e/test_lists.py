@@ -58,9 +58,7 @@ def test_clicking_a_header_twice_reverses_the_order(browser, live_server, simula
     assert find(browser, "#id_sort").get_attribute("value") == "-name"  # the select follows the headers
 
 
-def test_a_search_finding_nothing_says_so_and_clear_filters_lists_all(
-    browser, live_server, simulator, team_credential
-):
+def test_a_search_finding_nothing_says_so_and_clear_filters_lists_all(browser, live_server, simulator, team_credential):
     open_logged_in(browser, live_server, LIST_PATH)
     wait_for_text(browser, "table.jobs caption", f"{simulator.jobs_per_project} jobs")
 
