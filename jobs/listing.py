@@ -236,8 +236,10 @@ class ListQueryForm(forms.Form):
 class ApiListQueryForm(ListQueryForm):
     """The list's parameters for scripts, which get a 400 for any value the API description does not allow.
 
-    The page takes any long_running value as yes and any page it cannot read as the first, which suits a
-    person who sees the result; a script would silently get another list than it asked for.
+    The page takes yes and no words for long_running ("on" from its checkbox, "1", "yes"...), replaces a sort
+    or page size it does not offer and shows any page it cannot read as the first, which suits a person who
+    sees the result and the notice; a script would silently get another list than it asked for. So the API
+    takes true or false only, and refuses the rest.
     """
 
     long_running = forms.TypedChoiceField(
