@@ -216,6 +216,11 @@ class ListQueryForm(forms.Form):
             return []
         return [gettext("Replaced what this list does not offer: %(replaced)s.") % {"replaced": ", ".join(replaced)}]
 
+    @property
+    def cleared_querystring(self) -> str:
+        """The way back from any mistake: the list without filters, its valid sort and page size kept."""
+        return self.query().cleared_querystring
+
     def query(self) -> ListQuery:
         """The view to show: valid values as given, correctable mistakes replaced by defaults."""
         errors = self.errors  # validates the form, if that has not happened yet

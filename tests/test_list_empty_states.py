@@ -118,3 +118,15 @@ def test_another_users_project_is_404_and_his_counts_are_his_own(bob_client, bob
     assert bob_client.get(LIST_URL, {"q": "no-such-job"}).status_code == 404
     box = empty_state(bob_client.get(HOME_URL, {"q": "no-such-job"}))
     assert "Your projects have 1 job in all." in box
+
+
+def test_the_empty_states_speak_chinese(alice_client, alice_credential):
+    store_five(alice_credential)
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+    box = empty_state(alice_client.get(LIST_URL, {"q": "no-such-job"}, **chinese))
+    store_list(alice_credential, [])
+    empty = empty_state(alice_client.get(LIST_URL, **chinese))
+
+    assert "该项目共有 5 个作业。" in box
+    assert "该项目还没有可视化作业。" in empty

@@ -4,6 +4,7 @@ form, the wrong field marked (aria-invalid and its message), and a way back (Cle
 refuses every invalid value, as before."""
 
 import re
+from html import unescape
 
 import pytest
 import responses
@@ -101,17 +102,27 @@ def test_an_unusable_filter_is_a_400_with_the_form_the_field_marked_and_a_way_ba
     assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}' in box
     assert html.count('aria-invalid="true"') == 1  # only the wrong field
     assert NOT_SHOWN in html
-    assert '<a href="?">Clear filters</a>' in html
+    assert '<a href="?sort=name">Clear filters</a>' in html  # the way back keeps the sort
     assert '<option value="name" selected>' in html  # the rest of the form as asked
     assert '<table class="jobs">' not in html
     assert len(responses.calls) == 0  # nothing was refreshed for an unusable address
 
 
 def test_a_400_also_names_what_it_corrected_once(alice_client, jobs):
-    response = alice_client.get(LIST_URL, {"group": "sleeping", "sort": "bogus"})
+    response = alice_client.get(LIST_URL, {"group": "sleeping", "sort": "bogus", "per_page": "50"})
 
     assert response.status_code == 400
     assert notices(response) == ["Replaced what this list does not offer: sort “bogus” by “Newest first”."]
+    assert '<a href="?per_page=50">Clear filters</a>' in response.content.decode()
+
+
+def test_clear_filters_after_a_400_lists_every_job(alice_client, jobs):
+    html = alice_client.get(LIST_URL, {"long_running": "maybe", "q": "yolo"}).content.decode()
+    href = re.search(r'<a href="([^"]*)">Clear filters</a>', html).group(1)
+
+    response = alice_client.get(LIST_URL + unescape(href))
+    assert response.status_code == 200
+    assert names(response) == NEWEST_FIRST
 
 
 def test_long_running_maybe_is_not_a_yes(alice_client, jobs):
