@@ -8,9 +8,10 @@ or never-fetched list is served as stored while the background worker refreshes 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -49,6 +50,9 @@ SORT_CHOICES = [
     ("duration", gettext_lazy("Shortest running")),
 ]
 DEFAULT_SORT = "-created"
+# The sortable columns, and the direction a first click on one sorts in (names A–Z, the newest and the longest
+# first): a second click reverses it.
+COLUMN_FIRST_SORT = {"name": "name", "status": "status", "created": "-created", "duration": "-duration"}
 PAGE_SIZES = (10, 25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 25
 MAX_SEARCH = 64
@@ -63,8 +67,59 @@ class SearchField(forms.CharField):
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
+# What a yes/no parameter may say: the checkbox sends "on"; people and links write the others.
+YES_WORDS = frozenset({"1", "on", "true", "yes"})
+NO_WORDS = frozenset({"", "0", "off", "false", "no"})
+MAX_SHOWN_VALUE = 30  # characters of a wrong value quoted back in a message
+
+
+def _shown(value: object) -> str:
+    """A value from the address as a message quotes it: shortened, so a long one cannot fill the page."""
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 1] + "…"
+
+
+def _is_yes(value: object) -> bool:
+    return value is True or str(value).strip().lower() in YES_WORDS
+
+
+class YesNoCheckbox(forms.CheckboxInput):
+    """A checkbox that passes on what the address says, so that the field can refuse a word that is neither yes
+    nor no (Django's checkbox takes any text as ticked), and that is ticked only for a yes."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=_is_yes)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+    def format_value(self, value) -> None:
+        """No value attribute: ticked, the box sends "on" (a yes), never the word that was refused."""
+        return None
+
+
+class YesNoField(forms.Field):
+    """A yes/no filter: "long_running=maybe" is neither, and is refused rather than taken as yes."""
+
+    widget = YesNoCheckbox
+    default_error_messages = {
+        "invalid": gettext_lazy("“%(value)s” is neither yes nor no: tick the box or leave it empty."),
+    }
+
+    def to_python(self, value) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": _shown(value)})
+
+
 class ListQueryForm(forms.Form):
-    """Validates the query string. Sort and paging mistakes are corrected; unusable filters are a 400."""
+    """Validates the query string. Sort and paging mistakes are corrected (the form then shows the value in use
+    and one notice says what was replaced); unusable filters are a 400, the form marking the wrong field."""
 
     q = SearchField(label=gettext_lazy("Search"), required=False, max_length=MAX_SEARCH, strip=True)
     group = forms.ChoiceField(
@@ -76,7 +131,7 @@ class ListQueryForm(forms.Form):
         label=gettext_lazy("Status"), required=False, coerce=int, empty_value=None, choices=[]
     )
     # Typed as any field: ApiListQueryForm declares stricter ones under these names.
-    long_running: forms.Field = forms.BooleanField(label=gettext_lazy("Only long-running"), required=False)
+    long_running: forms.Field = YesNoField(label=gettext_lazy("Only long-running"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("Sort"), required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(
         label=gettext_lazy("Per page"),
@@ -88,12 +143,15 @@ class ListQueryForm(forms.Form):
     page: forms.Field = forms.CharField(required=False, widget=forms.HiddenInput)
 
     CORRECTABLE: tuple[str, ...] = ("sort", "per_page", "page")
+    # What a correctable parameter becomes when its value is not offered.
+    DEFAULTS = {"sort": DEFAULT_SORT, "per_page": DEFAULT_PAGE_SIZE, "page": 1}
 
     def __init__(self, data, *args, **kwargs):
-        # Show the size in use, so "Apply" keeps it rather than switching to the first choice.
-        if data is not None and not data.get("per_page"):
+        # Show the size and sort in use, so "Apply" keeps them rather than switching to the first choice.
+        if data is not None and not (data.get("per_page") and data.get("sort")):
             data = data.copy()
-            data["per_page"] = str(DEFAULT_PAGE_SIZE)
+            data["per_page"] = data.get("per_page") or str(DEFAULT_PAGE_SIZE)
+            data["sort"] = data.get("sort") or DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
         # Built per request, so the labels are in the viewer's language.
         status_choices = [(code, f"{code} · {status.display_label}") for code, status in STATUSES.items()]
@@ -118,19 +176,56 @@ class ListQueryForm(forms.Form):
         except (TypeError, ValueError):  # TypeError: the API's form leaves None for no page
             return 1
 
+    def full_clean(self) -> None:
+        """Validates, then replaces each correctable mistake by its default: in the cleaned data, and in the data
+        the form shows, so that the controls show the view in use and only the fatal errors remain marked."""
+        super().full_clean()
+        self.corrected: dict[str, str] = {}
+        for name in self.CORRECTABLE:
+            if name in self.errors:
+                del self.errors[name]
+                self.corrected[name] = _shown(self.data.get(name, ""))
+                self.cleaned_data[name] = self.DEFAULTS[name]
+        if self.corrected:
+            # A request's QueryDict cannot be changed, its copy can (as a dict's can): a mapping to write to.
+            data = cast("dict[str, Any]", copy.copy(self.data))
+            for name in self.corrected:
+                data[name] = str(self.DEFAULTS[name])
+            self.data = data
+
     def has_fatal_errors(self) -> bool:
         """Validates the form, if that has not happened yet."""
-        return any(name not in self.CORRECTABLE for name in self.errors)
+        return bool(self.errors)
+
+    @property
+    def notices(self) -> list[str]:
+        """One notice saying which values of the address were replaced, and by what; none when nothing was."""
+        self.errors  # noqa: B018  (validates the form, if that has not happened yet)
+        replaced = []
+        if "sort" in self.corrected:
+            label = dict(SORT_CHOICES)[DEFAULT_SORT]
+            replaced.append(
+                gettext("sort “%(given)s” by “%(used)s”") % {"given": self.corrected["sort"], "used": label}
+            )
+        if "per_page" in self.corrected:
+            replaced.append(
+                gettext("%(given)s jobs per page by %(used)s")
+                % {"given": self.corrected["per_page"], "used": DEFAULT_PAGE_SIZE}
+            )
+        if not replaced:  # a page that cannot be read is the first page, which needs no notice
+            return []
+        return [gettext("Replaced what this list does not offer: %(replaced)s.") % {"replaced": ", ".join(replaced)}]
+
+    @property
+    def cleared_querystring(self) -> str:
+        """The way back from any mistake: the list without filters, its valid sort and page size kept."""
+        return self.query().cleared_querystring
 
     def query(self) -> ListQuery:
         """The view to show: valid values as given, correctable mistakes replaced by defaults."""
         errors = self.errors  # validates the form, if that has not happened yet
         cleaned = {name: value for name, value in self.cleaned_data.items() if name not in errors}
-        notices = [
-            gettext("Ignored an invalid '%(name)s' value.") % {"name": name}
-            for name in errors
-            if name in self.CORRECTABLE
-        ]
+        notices = self.notices
         return ListQuery(
             search=cleaned.get("q") or "",
             group=cleaned.get("group") or "",
@@ -146,8 +241,10 @@ class ListQueryForm(forms.Form):
 class ApiListQueryForm(ListQueryForm):
     """The list's parameters for scripts, which get a 400 for any value the API description does not allow.
 
-    The page takes any long_running value as yes and any page it cannot read as the first, which suits a
-    person who sees the result; a script would silently get another list than it asked for.
+    The page takes yes and no words for long_running ("on" from its checkbox, "1", "yes"...), replaces a sort
+    or page size it does not offer and shows any page it cannot read as the first, which suits a person who
+    sees the result and the notice; a script would silently get another list than it asked for. So the API
+    takes true or false only, and refuses the rest.
     """
 
     long_running = forms.TypedChoiceField(
@@ -188,8 +285,23 @@ class ListQuery:
         return "?" + urlencode(params) if params else "?"
 
     @property
+    def cleared_querystring(self) -> str:
+        """The same list without its filters (its sort and page size kept), on the first page."""
+        return self.querystring(q="", group="", status="", long_running="", page=1)
+
+    @property
     def is_filtered(self) -> bool:
         return bool(self.search or self.group or self.status is not None or self.long_running)
+
+    def column_sort(self, column: str) -> tuple[str, str]:
+        """How a sortable column's header shows this list: its aria-sort ("ascending" or "descending", or "" when
+        another column sorts the list) and the sort its link asks for: the other direction when the list is
+        sorted by this column, else the column's first direction (COLUMN_FIRST_SORT)."""
+        if self.sort.lstrip("-") != column:
+            return "", COLUMN_FIRST_SORT[column]
+        if self.sort.startswith("-"):
+            return "descending", column
+        return "ascending", "-" + column
 
 
 def long_running_since(now: datetime) -> datetime:
@@ -236,6 +348,9 @@ class JobList:
     states: dict[int, JobListRefresh | None]
     query: ListQuery | None = None
     page: Page | None = None
+    # When nothing is listed: how many jobs there are without the filters, for the page to tell "no job matches
+    # these filters" from "there are no jobs".
+    total: int | None = None
 
 
 def list_jobs(
@@ -252,7 +367,10 @@ def list_jobs(
         return JobList(form, refresh.list_states(credentials))
     query = form.query()
     states, page = run_query(jobs, query, credentials)
-    return JobList(form, states, query, page)
+    total = None
+    if page.paginator.count == 0:
+        total = jobs.count() if query.is_filtered else 0  # one more query, only for an empty result
+    return JobList(form, states, query, page, total)
 
 
 def run_query(

@@ -47,7 +47,8 @@ def _list_page(request: HttpRequest, template: str, listed: JobList, context: di
     """The overview or a project's page around its list; a 400 for a query string it cannot use."""
     if listed.page is None:
         return render(request, template, {**context, "list_form": listed.form}, status=400)
-    return render(request, template, {**context, "list_form": listed.form, "query": listed.query, "page": listed.page})
+    listing_context = {"list_form": listed.form, "query": listed.query, "page": listed.page, "total": listed.total}
+    return render(request, template, {**context, **listing_context})
 
 
 @require_GET

@@ -185,7 +185,7 @@ def test_an_empty_list_is_one_empty_page(alice_client, alice_credential, fresh):
         ({"page": "-5"}, "page"),
         ({"page": "abc"}, "page"),
         ({"page": "1.5"}, "page"),
-        ({"long_running": "yes"}, "long_running"),  # the page takes any value as yes
+        ({"long_running": "yes"}, "long_running"),  # the page takes yes words too; a script sends true or false
         ({"long_running": "1"}, "long_running"),
         ({"long_running": "on"}, "long_running"),
     ],

@@ -104,7 +104,7 @@ def test_all_jobs_says_a_first_fetch_is_on_its_way_not_that_it_is_empty(alice_cl
     assert re.search(
         r"Fetching the jobs of “Queued project” for the first time\s+\(waiting for the background worker\)", jobs
     )
-    assert "No visualization jobs" not in jobs
+    assert "has visualization jobs yet" not in jobs and "empty-list" not in jobs
 
 
 def test_all_jobs_shows_the_fetched_rows_beside_a_first_fetch(alice_client, alice, alice_credential):
@@ -124,5 +124,5 @@ def test_all_jobs_is_empty_once_the_first_fetch_found_no_jobs(alice_client, alic
 
     jobs = all_jobs(alice_client.get("/"))
 
-    assert "No visualization jobs in the cached list." in jobs
+    assert "None of your projects has visualization jobs yet." in jobs
     assert "for the first time" not in jobs

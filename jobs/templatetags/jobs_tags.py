@@ -14,6 +14,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
+from ..listing import DEFAULT_SORT, SORT_CHOICES
 from ..status import group_label, status_for
 
 register = template.Library()
@@ -136,6 +137,26 @@ def long_running(job) -> bool:
 def querystring_for(query, **changes) -> str:
     """The list's query string with some values changed (the page, usually), as the link's href."""
     return query.querystring(**changes)
+
+
+@register.inclusion_tag("jobs/_sort_header.html")
+def sort_header(query, column: str, label: str) -> dict:
+    """A sortable column's header cell: a link sorting by the column (the other way round when the list is
+    sorted by it already, on the first page), the current sort marked, and aria-sort on the cell."""
+    direction, sort = query.column_sort(column)
+    return {
+        "label": label,
+        "direction": direction,
+        "href": query.querystring(sort="" if sort == DEFAULT_SORT else sort, page=1),
+        "sort_label": dict(SORT_CHOICES)[sort],
+    }
+
+
+@register.simple_tag
+def page_numbers(page) -> list:
+    """The page numbers a pagination shows: the first, the last and two either side of the current one, the
+    gaps as Paginator.ELLIPSIS."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
 @register.filter(name="group_label")
