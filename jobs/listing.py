@@ -79,7 +79,8 @@ def _shown(value: object) -> str:
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 1] + "…"
 
 
-def _is_yes(value: object) -> bool:
+def is_yes(value: object) -> bool:
+    """A yes word; any other ("maybe" included) is not a yes."""
     return value is True or str(value).strip().lower() in YES_WORDS
 
 
@@ -88,7 +89,7 @@ class YesNoCheckbox(forms.CheckboxInput):
     nor no (Django's checkbox takes any text as ticked), and that is ticked only for a yes."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, check_test=_is_yes)
+        super().__init__(attrs, check_test=is_yes)
 
     def value_from_datadict(self, data, files, name):
         return data.get(name, "")

@@ -471,7 +471,7 @@ def project_stop(request: AuthenticatedHttpRequest, project_id: str) -> HttpResp
     credential = _get_credential_for_user(request, project_id)
     if request.method == "POST":
         return _stop_jobs(request, credential, _stoppable(credential, request.POST.getlist("job"), False))
-    long_running = bool(request.GET.get("long_running"))
+    long_running = listing.is_yes(request.GET.get("long_running", ""))
     jobs = _stoppable(credential, request.GET.getlist("job"), long_running)
     context = {
         "credential": credential,

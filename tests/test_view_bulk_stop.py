@@ -71,6 +71,13 @@ def test_stop_all_long_running_lists_them(alice_client, jobs, operator):
     assert "long-one" in html and "short-one" not in html and "queued-one" not in html
 
 
+def test_a_word_that_is_not_yes_does_not_ask_for_the_long_running_jobs(alice_client, jobs, operator):
+    response = alice_client.get(STOP_URL, {"long_running": "maybe"})
+
+    assert response.status_code == 400  # nothing chosen: the confirmation lists no job
+    assert "long-one" not in response.content.decode()
+
+
 def test_nothing_stoppable_chosen_says_so(alice_client, jobs, operator):
     response = alice_client.get(STOP_URL, {"job": "4"})
 
