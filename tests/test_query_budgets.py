@@ -49,7 +49,7 @@ EXCLUDED = {
     "refresh-all": POST_ONLY,
     "project-refresh": POST_ONLY,
     "credential-test": POST_ONLY,
-    "api-token-revoke": POST_ONLY,
+    "api-token-revoke": "a token's own page: its budget is in tests/test_token_revoke_confirmation.py",
     "api-job-stop": POST_ONLY,
     "api-job-restart": POST_ONLY,
     "logout": POST_ONLY,

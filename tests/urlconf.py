@@ -72,7 +72,7 @@ def sample_arguments(credential: Credential, user: AbstractBaseUser, job_id: int
     return {
         "project_id": credential.project_id,
         "job_id": job_id,
-        "pk": credential.pk,  # a credential's pages (an API token's revoke action takes it too: a 404 or 405)
+        "pk": credential.pk,  # a credential's pages (an API token's revoke confirmation takes it too: a 404)
         "id": user.pk,  # the admin's password form for a user
         "object_id": credential.pk,  # the admin's pages for one object: the credential's, others' if they exist
         "app_label": "accounts",
