@@ -34,6 +34,7 @@ BUDGETS = {
     "api-job-list": {"": 10},
     "api-job-detail": {"": 7},
     "api-schema": {"": 4},
+    "api-docs": {"": 4},
     "credential-list": {"": 6},
     "credential-add": {"": 6},
     "credential-edit": {"": 6},

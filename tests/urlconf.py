@@ -21,6 +21,7 @@ from accounts.models import Credential
 # Patterns without a name cannot be reversed; none of them is a page of its own.
 UNNAMED = {
     "schema/",  # the API schema with a trailing slash (the named one is visited)
+    "docs/",  # the API reference with a trailing slash (the named one is visited)
     "projects/<project_id:project_id>/visualization-jobs/",  # API list, trailing slash
     "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",  # API detail, trailing slash
     "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/stop/",  # API stop, trailing slash
