@@ -38,6 +38,14 @@ class Answer:
 
 
 @dataclass
+class Model:
+    name: str
+    description: str
+    fields: list[Field]
+    closed: bool  # other properties are refused
+
+
+@dataclass
 class Operation:
     anchor: str
     method: str
@@ -45,17 +53,9 @@ class Operation:
     summary: str
     description: str
     parameters: list[Field]
-    body: "Model | None"  # the request body's schema
+    body: Model | None  # the request body's schema
     answers: list[Answer]
     schemes: list[tuple[str, list[str]]]  # (security scheme, scopes it needs), any one of them will do
-
-
-@dataclass
-class Model:
-    name: str
-    description: str
-    fields: list[Field]
-    closed: bool  # other properties are refused
 
 
 def _ref_name(schema: dict[str, Any]) -> str:
@@ -133,7 +133,7 @@ def _phrase(status: str) -> str:
         return ""
 
 
-def _operation(path: str, method: str, described: dict[str, Any], models: dict[str, "Model"]) -> Operation:
+def _operation(path: str, method: str, described: dict[str, Any], models: dict[str, Model]) -> Operation:
     answers = [
         Answer(
             status=status,
