@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from audit import log as audit
 from dashboard.http import AuthenticatedHttpRequest
@@ -74,9 +74,13 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """A GET asks for confirmation (the page without JavaScript; with it, the tokens page asks in a dialog),
+    a POST revokes: scripts using the token are refused from the next request on."""
     token = _get_token_for_user(request, pk)
+    if request.method == "GET":
+        return render(request, "accounts/api_token_revoke.html", {"token": token})
     token.delete()
     audit.record(audit.Action.API_TOKEN_REVOKED, request, target=str(token))
     text = _("Revoked the token “%(name)s”: scripts using it are refused from now on.") % {"name": token.name}

@@ -12,12 +12,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
@@ -27,6 +30,7 @@ from modelarts.errors import ModelArtsError
 
 from . import actions, details, failures, listing, lookup_limit, upstream_limit
 from .api_auth import AUTH, WRITE_AUTH, ApiRefusal, unauthenticated
+from .api_docs import reference as api_reference
 from .api_schemas import (
     CreatedJob,
     DescriptionChange,
@@ -44,10 +48,26 @@ from .forms import train_url_as_sent
 from .models import JobListRefresh
 
 
+class DashboardSchema(OpenAPISchema):
+    def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
+        """Ninja's requirements, with the token scope a write needs: ninja lists no scopes, and OpenAPI 3.1 lets
+        a requirement name the roles it needs for any kind of scheme."""
+        security = super().operation_security(operation)
+        described = [auth for auth in operation.auth_callbacks if hasattr(auth, "openapi_security_schema")]
+        for requirement, auth in zip(security or [], described, strict=True):
+            requirement[type(auth).__name__] = list(getattr(auth, "required_scopes", []))
+        return security
+
+
 class DashboardApi(NinjaAPI):
     def get_content_type(self) -> str:
         """As Django's JsonResponse says it, which the other answers (errors, the schema) are."""
         return "application/json"
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DashboardSchema(self, path_prefix)
 
 
 api = DashboardApi(
@@ -526,6 +546,15 @@ def openapi_schema(request: HttpRequest) -> JsonResponse:
     if request.method != "GET":
         return _method_not_allowed("GET")
     return JsonResponse(api.get_openapi_schema(path_prefix="/api/"))
+
+
+@login_not_required
+@csrf_exempt
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The same description as a page for people; as public as the schema, and refusing other methods alike."""
+    if request.method != "GET":
+        return _method_not_allowed("GET")
+    return render(request, "jobs/api_docs.html", api_reference(api.get_openapi_schema(path_prefix="/api/")))
 
 
 @login_not_required

@@ -41,6 +41,11 @@ class BearerToken(HttpBearer):
         super().__init__()
         self.writes = writes
 
+    @property
+    def required_scopes(self) -> list[str]:
+        """The token scope an operation needs, for its security requirement in the OpenAPI description."""
+        return [ApiToken.Scope.READ_WRITE.value] if self.writes else []
+
     def __call__(self, request: HttpRequest) -> ApiToken | None:
         """The token, with request.user its owner; None without an Authorization header (the session decides)."""
         header = request.headers.get("Authorization")

@@ -8,7 +8,7 @@ itself is a JSON 404.
 from django.urls import URLPattern, path, re_path
 
 from . import urls as _page_urls  # noqa: F401  registers the project_id and job_id converters
-from .api import api, api_view, not_found, openapi_schema
+from .api import api, api_docs, api_view, not_found, openapi_schema
 
 # ninja gives a pattern per operation; operations at one address (GET and POST, or GET, PATCH and DELETE) share
 # a view that dispatches on the method, so each address keeps its first pattern, named as its read.
@@ -20,6 +20,8 @@ for pattern in api.urls[0]:
 urlpatterns = [
     path("schema", openapi_schema, name="api-schema"),
     path("schema/", openapi_schema),
+    path("docs", api_docs, name="api-docs"),  # the schema as a page for people
+    path("docs/", api_docs),
     *(path(str(pattern.pattern), api_view(pattern.callback), name=pattern.name) for pattern in operations.values()),
     *(path(f"{pattern.pattern}/", api_view(pattern.callback)) for pattern in operations.values()),
     re_path(r"", not_found),

@@ -154,7 +154,7 @@ def test_every_write_operation_is_described(schema, path, method, operation_id, 
 
     assert operation["operationId"] == operation_id
     assert operation["summary"] and operation["description"]
-    assert operation["security"] == [{"BearerToken": []}, {"Session": []}]
+    assert operation["security"] == [{"BearerToken": ["read-write"]}, {"Session": []}]  # a token's scope
     assert {success, "401", "403", "404", "409", "502", "503", "504"} <= set(operation["responses"])
     for code in ("read_only_token", "csrf_failed", "actions_disabled", "not_permitted"):
         assert code in operation["responses"]["403"]["description"]

@@ -394,6 +394,7 @@ EXCLUDED = {
     "api-tokens": NO_MODELARTS,
     "api-token-revoke": NO_MODELARTS,
     "api-schema": NO_MODELARTS,
+    "api-docs": NO_MODELARTS,
     "login": NO_MODELARTS,
     "logout": NO_MODELARTS,
     "password_change": NO_MODELARTS,

@@ -26,7 +26,6 @@ EXCLUDED = {
     "refresh-all": POST_ONLY,
     "project-refresh": POST_ONLY,
     "credential-test": POST_ONLY,
-    "api-token-revoke": POST_ONLY,
     "set_language": "an action: a GET is sent back where it came from",
     "admin:view_on_site": "a redirect to the object's own page on the site",
 }

@@ -149,11 +149,12 @@ def test_revoke_deletes_the_token_and_the_api_refuses_it(alice_client, alice, al
 
 
 def test_create_and_revoke_need_post_and_csrf(alice):
+    """A GET of the revoke address only asks (tests/test_token_revoke_confirmation.py)."""
     token = ApiToken.issue(alice, "script")[0]
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
 
-    assert client.get(f"{PAGE}{token.pk}/revoke/").status_code == 405
+    assert client.get(f"{PAGE}{token.pk}/revoke/").status_code == 200
     assert client.post(f"{PAGE}{token.pk}/revoke/").status_code == 403
     assert client.post(PAGE, {"name": "sneaky"}).status_code == 403
     assert ApiToken.objects.count() == 1

@@ -21,6 +21,7 @@ from accounts.models import Credential
 # Patterns without a name cannot be reversed; none of them is a page of its own.
 UNNAMED = {
     "schema/",  # the API schema with a trailing slash (the named one is visited)
+    "docs/",  # the API reference with a trailing slash (the named one is visited)
     "projects/<project_id:project_id>/visualization-jobs/",  # API list, trailing slash
     "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",  # API detail, trailing slash
     "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/stop/",  # API stop, trailing slash
@@ -72,7 +73,7 @@ def sample_arguments(credential: Credential, user: AbstractBaseUser, job_id: int
     return {
         "project_id": credential.project_id,
         "job_id": job_id,
-        "pk": credential.pk,  # a credential's pages (an API token's revoke action takes it too: a 404 or 405)
+        "pk": credential.pk,  # a credential's pages (an API token's revoke confirmation takes it too: a 404)
         "id": user.pk,  # the admin's password form for a user
         "object_id": credential.pk,  # the admin's pages for one object: the credential's, others' if they exist
         "app_label": "accounts",

@@ -1,4 +1,5 @@
-// Copy buttons: <button type="button" class="copy" data-copy="text">. The text goes to the clipboard
+// Copy buttons: <button type="button" class="copy" data-copy="text">, or data-copy-from="id" for the value of
+// that field (a secret shown once stays in one place in the page). The text goes to the clipboard
 // (the Clipboard API, or a hidden textarea where that is unavailable, e.g. over plain http) and the result
 // is announced through the page's #copy-status live region, whose data-copied / data-failed attributes
 // hold the words in the page's language. Buttons stay hidden without JavaScript (they could do nothing).
@@ -48,12 +49,23 @@
     }, FEEDBACK_MS);
   }
 
+  // Where copying fails, a field's text is left selected, so the keyboard's copy takes it at once.
+  function selectSource(source) {
+    if (!source || typeof source.select !== "function") { return; }
+    source.focus();
+    source.select();
+  }
+
   document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("button.copy[data-copy]") : null;
+    var button = event.target.closest
+      ? event.target.closest("button.copy[data-copy], button.copy[data-copy-from]") : null;
     if (!button) { return; }
-    copy(button.getAttribute("data-copy")).then(
+    var source = button.hasAttribute("data-copy-from")
+      ? document.getElementById(button.getAttribute("data-copy-from")) : null;
+    var text = source ? source.value : button.getAttribute("data-copy");
+    copy(text).then(
       function () { announce(button, "data-copied"); },
-      function () { announce(button, "data-failed"); }
+      function () { announce(button, "data-failed"); selectSource(source); }
     );
     button.focus();  // the textarea fallback takes the focus for a moment
   });
