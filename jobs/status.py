@@ -12,16 +12,21 @@ from dataclasses import dataclass
 from django.utils.translation import get_language, gettext_lazy
 
 # Group -> (CSS modifier, icon). The text label is always shown too: colour is never the only signal.
+# Icons are symbols of the SVG sprite static/icons/status.svg (drawn in the badge's colour): pictures, not
+# characters, since a browser with only its system's fonts showed some symbols as empty boxes.
+ICON_SPRITE = "icons/status.svg"
 GROUP_STYLES: dict[str, tuple[str, str]] = {
-    "starting": ("info", "◔"),
-    "queued": ("info", "⋯"),
-    "running": ("active", "▶"),
-    "stopping": ("warning", "◼"),
-    "succeeded": ("success", "✔"),
-    "failed": ("danger", "✖"),
-    "stopped": ("muted", "■"),
-    "unknown": ("muted", "?"),
+    "starting": ("info", "starting"),
+    "queued": ("info", "queued"),
+    "running": ("active", "running"),
+    "stopping": ("warning", "stopping"),
+    "succeeded": ("success", "succeeded"),
+    "failed": ("danger", "failed"),
+    "stopped": ("muted", "stopped"),
+    "unknown": ("muted", "unknown"),
 }
+# The badge beside a job that has run longer than LONG_RUNNING_HOURS (billed while it runs).
+LONG_RUNNING_STYLE = ("warning", "long-running")
 GROUPS = tuple(GROUP_STYLES)
 GROUP_LABELS = {
     "starting": gettext_lazy("Starting"),

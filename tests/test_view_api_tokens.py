@@ -116,7 +116,7 @@ def test_the_list_shows_each_tokens_scope(alice_client, alice):
     html = alice_client.get(PAGE).content.decode()
 
     assert '<th scope="col">Scope</th>' in html
-    rows = re.findall(r"<td>(reader|writer)</td>\s*<td><code>[^<]*</code></td>\s*<td>([^<]*)</td>", html)
+    rows = re.findall(r"<td>(reader|writer)</td>\s*<td[^>]*><code>[^<]*</code></td>\s*<td[^>]*>([^<]*)</td>", html)
     assert sorted(rows) == [("reader", "Read only"), ("writer", "Read and write")]
 
 

@@ -3,6 +3,7 @@ with the permission to act on jobs, sets "stop jobs running longer than N hours"
 POST previews the running jobs the policy would stop now from the cached list, and the preview's POST saves,
 audited. The page also shows the jobs the policy fails to stop, and its latest stops."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -171,7 +172,7 @@ def test_the_page_shows_the_jobs_the_policy_fails_to_stop(alice_client, alice_cr
 
     assert "Jobs the policy failed to stop" in html
     assert "stubborn" in html and "ModelArts.0105: busy job" in html
-    assert "<td>3</td>" in html
+    assert re.search(r"<td[^>]*>3</td>", html)
 
 
 def test_the_page_lists_the_policys_latest_stops(alice_client, alice, alice_credential, operator):

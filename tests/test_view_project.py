@@ -103,7 +103,8 @@ def test_search_filter_and_sort(alice_client, jobs, params, expected):
 def test_long_running_jobs_carry_a_badge(alice_client, jobs):
     html = alice_client.get(LIST_URL).content.decode()
 
-    assert html.count("⏱ Long-running") == 1
+    assert html.count("Long-running</span>") == 1
+    assert html.count("icons/status.svg#long-running") == 1
 
 
 def test_pagination_keeps_the_query(alice_client, alice_credential):

@@ -9,13 +9,15 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from ..listing import DEFAULT_SORT, SORT_CHOICES
-from ..status import group_label, status_for
+from ..status import ICON_SPRITE, LONG_RUNNING_STYLE, group_label, status_for
 
 register = template.Library()
 
@@ -30,6 +32,26 @@ DURATION_UNITS = (
 @register.inclusion_tag("jobs/_status_badge.html")
 def status_badge(code: int) -> dict:
     return {"status": status_for(code)}
+
+
+@register.simple_tag
+def status_icon(name: str) -> SafeString:
+    """An icon of the status sprite, by the name the status table gives it (status.icon).
+
+    A picture rather than a symbol character: it looks the same whatever fonts the browser has. Decorative,
+    since the badge's words say the same."""
+    return format_html(
+        '<svg class="icon" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        static(ICON_SPRITE),
+        name,
+    )
+
+
+@register.inclusion_tag("jobs/_long_running_badge.html")
+def long_running_badge(text: str, hint: str = "") -> dict:
+    """The long-running badge, its colour and icon from the status table like every status badge's."""
+    css_class, icon = LONG_RUNNING_STYLE
+    return {"text": text, "hint": hint, "css_class": css_class, "icon": icon}
 
 
 @register.filter
