@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
@@ -57,19 +56,26 @@ def timespan(value: timedelta | None) -> str:
 
 @register.inclusion_tag("jobs/_timestamp.html")
 def timestamp(moment: datetime | None) -> dict:
-    """Machine-readable UTC in the datetime attribute, local time as text (the browser refines it).
+    """Machine-readable UTC in the datetime attribute, local time as text in the active language's
+    ``DATETIME_FORMAT`` (dashboard/formats/; the browser writes the same pattern in its own time zone).
 
     The text is formatted here, not in the template: the template engine would convert a datetime to
-    local time again, which overflows within hours of year 1 and year 9999.
+    local time again, which overflows within hours of year 1 and year 9999 (those are shown in UTC).
     """
     if moment is None:
         return {"utc": None}
     utc = moment.astimezone(UTC)
     try:
-        text = date_format(timezone.localtime(moment), "Y-m-d H:i:s T")
+        text = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     except OverflowError:
-        text = date_format(utc, "Y-m-d H:i:s") + " UTC"
+        text = formats.date_format(utc, "DATETIME_FORMAT")
     return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text}
+
+
+@register.simple_tag
+def datetime_pattern() -> str:
+    """The active language's ``DATETIME_FORMAT``, for the browser to write times the way the server does."""
+    return formats.get_format("DATETIME_FORMAT")
 
 
 @register.simple_tag
