@@ -10,8 +10,8 @@ Nothing runs in the background, so the same clock readings give the same answers
 - stop: 9 (Being canceled) at once, 13 (Canceled) after one pace;
 - restart (from 10, 11, 12 or 13): 7 at once, 8 after one pace; the run's ``duration`` starts again at 0;
 - delete: the job is gone after one pace, unchanged until then;
-- auto-stop: a job that a write started, with a ``schedule`` of N hours, is stopped as above once it has
-  run N hours; ``duration`` and ``remaining_duration`` count as it runs.
+- auto-stop: a running job with a ``schedule`` of N hours, whether a write started it or it was seeded running,
+  is stopped as above once it has run N hours; ``duration`` and ``remaining_duration`` count as it runs.
 
 The codes are those of ModelArts' published status table, written out here because the simulator imports
 nothing of the dashboard (whose copy is ``jobs/status.py``). Which statuses a stop, a restart or a delete
@@ -66,6 +66,13 @@ def autostop_hours(schedule: Any) -> int | None:
     if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
         return None
     return duration
+
+
+def seeded(job: Job, pace: float) -> Job:
+    """A job as seeded: one seeded running (``running_since`` set) has its auto-stop, if any, ahead of it."""
+    if job.running_since is None:
+        return job
+    return replace(job, steps=tuple(_autostop_from(job.running_since, job, pace)))
 
 
 def create(job: Job, now: float, pace: float, service_url: str) -> Job:
@@ -134,15 +141,16 @@ def settle(job: Job, now: float) -> Job | None:
 
 def _run_from(start: float, job: Job, pace: float, service_url: str) -> list[Step]:
     """Running from ``start``; with an auto-stop, stopped (as ``stop`` does) once its hours are used up."""
-    steps = [Step(start, {"status": RUNNING_STATUS, "service_url": service_url})]
+    return [Step(start, {"status": RUNNING_STATUS, "service_url": service_url}), *_autostop_from(start, job, pace)]
+
+
+def _autostop_from(start: float, job: Job, pace: float) -> list[Step]:
+    """The stop of a job running from ``start`` once its auto-stop hours are used up (none without one)."""
     hours = autostop_hours(job.fields.get("schedule"))
-    if hours is not None:
-        end = start + hours * HOUR_MS / 1000
-        steps += [
-            Step(end, {"status": STOPPING_STATUS, "service_url": ""}),
-            Step(end + pace, {"status": CANCELED_STATUS}),
-        ]
-    return steps
+    if hours is None:
+        return []
+    end = start + hours * HOUR_MS / 1000
+    return [Step(end, {"status": STOPPING_STATUS, "service_url": ""}), Step(end + pace, {"status": CANCELED_STATUS})]
 
 
 def _take(job: Job, step: Step) -> Job:

@@ -152,15 +152,14 @@ class Simulator:
 
     def reset(self) -> None:
         """Back to the seeded state: jobs, faults, tokens, call counts and the settings given at creation."""
-        projects = {
-            project_id: generate_jobs(self.seed, project_id, self.jobs_per_project, tenant.region)
-            for tenant in self.tenants
-            for project_id in tenant.project_ids
-        }
         with self._lock:
             for name, value in self._initial_settings.items():
                 setattr(self, name, value)
-            self._projects = projects
+            self._projects = {
+                project_id: self._seeded(project_id, self.jobs_per_project, tenant.region)
+                for tenant in self.tenants
+                for project_id in tenant.project_ids
+            }
             self._last_job_ids.clear()
             self._tokens.clear()
             self.calls.clear()
@@ -192,11 +191,16 @@ class Simulator:
             jobs = self._settled(project_id)  # KeyError for a project no tenant owns
             old = jobs.get(job_id)
             if old is None:
-                job = Job({**new_job_fields(job_id), **fields})
+                job = Job({**new_job_fields(job_id, self._created_ms_ago(fields.get("duration"))), **fields})
             else:
                 job = Job({**old.fields, **fields}, old.numbers_as_strings)
             jobs[job_id] = job
         return job.render()
+
+    def _created_ms_ago(self, duration: Any) -> int:
+        """When a job inserted by hand was created: as long before now as it has run, if it says (in ms)."""
+        now_ms = round(self.now() * 1000)
+        return now_ms - duration if isinstance(duration, int) and not isinstance(duration, bool) else now_ms
 
     def set_job_count(self, project_id: str, count: int) -> None:
         """Regenerate the project's jobs from the seed, ``count`` of them."""
@@ -205,9 +209,13 @@ class Simulator:
         tenant = next((tenant for tenant in self.tenants if project_id in tenant.project_ids), None)
         if tenant is None:
             raise KeyError(project_id)
-        jobs = generate_jobs(self.seed, project_id, count, tenant.region)
         with self._lock:
-            self._projects[project_id] = jobs
+            self._projects[project_id] = self._seeded(project_id, count, tenant.region)
+
+    def _seeded(self, project_id: str, count: int, region: str) -> dict[int, Job]:
+        """The project's seeded jobs as they are now, its running ones running on (their auto-stops planned)."""
+        jobs = generate_jobs(self.seed, project_id, count, round(self.now() * 1000), region)
+        return {job_id: lifecycle.seeded(job, self.pace_seconds) for job_id, job in jobs.items()}
 
     def job_ids(self, project_id: str) -> list[int]:
         """The ids of the project's jobs, in id order (benchmarks pick jobs nobody asked for yet)."""
