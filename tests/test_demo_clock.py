@@ -7,13 +7,17 @@ Nothing sleeps: the simulator's clock moves (``clock_offset_seconds``), and wher
 same moment its clock (``django.utils.timezone.now``) moves by the same amount.
 """
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import Credential
 from jobs import refresh
+from jobs.models import CachedJob, JobListRefresh
 from modelarts.auth import SignatureAuth
 from simulator import seed
 from simulator.seed import DEMO, DEMO_RUNNING_JOB_ID, HOUR_MS, RUNNING_STATUSES, generate_jobs
@@ -182,3 +186,17 @@ def test_a_stored_running_row_counts_from_when_its_run_started_not_from_its_crea
     store_list(alice_credential, [restarted], fetched_at=fetched_at)
 
     assert ">15 min<" in list_page(alice_client, alice_credential, "restarted")
+
+
+@pytest.mark.django_db
+def test_setup_demo_forgets_the_list_of_an_earlier_simulator_run(settings):
+    """`make run` seeds a new simulator after setup_demo: the list stored from the last run is not shown."""
+    settings.DEBUG = True
+    call_command("setup_demo", stdout=io.StringIO())
+    credential = Credential.objects.get(owner__username="demo")
+    store_list(credential, [make_job(DEMO_RUNNING_JOB_ID, status=8), make_job(123456, job_name="made-last-run")])
+
+    call_command("setup_demo", stdout=io.StringIO())
+
+    assert not CachedJob.objects.filter(credential=credential).exists()
+    assert not JobListRefresh.objects.filter(credential=credential).exists()
