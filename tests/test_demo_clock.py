@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Credential
 from jobs import refresh
 from jobs.models import CachedJob, JobListRefresh
+from jobs.templatetags import jobs_tags
 from modelarts.auth import SignatureAuth
 from simulator import seed
 from simulator.seed import DEMO, DEMO_RUNNING_JOB_ID, HOUR_MS, RUNNING_STATUSES, generate_jobs
@@ -200,3 +201,20 @@ def test_setup_demo_forgets_the_list_of_an_earlier_simulator_run(settings):
 
     assert not CachedJob.objects.filter(credential=credential).exists()
     assert not JobListRefresh.objects.filter(credential=credential).exists()
+
+
+@pytest.mark.django_db
+def test_a_stored_running_rows_remaining_time_shrinks_as_its_duration_grows(alice_credential):
+    """A row is as old as its list: what it ran since, it no longer has left (the job's page shows a row when
+    ModelArts does not answer)."""
+    fetched_at = timezone.now() - timedelta(minutes=10)
+    job = make_job(7, status=8, duration_ms=HOUR_MS, remaining_duration_ms=HOUR_MS)
+    store_list(alice_credential, [job, make_job(8, status=8, duration_ms=HOUR_MS, remaining_duration_ms=60_000)])
+    row, nearly_stopped = CachedJob.objects.filter(credential=alice_credential).order_by("job_id")
+    CachedJob.objects.filter(credential=alice_credential).update(fetched_at=fetched_at)
+    row.running_since = nearly_stopped.running_since = fetched_at - timedelta(hours=1)
+
+    assert 50 * 60_000 - 5_000 < jobs_tags.current_remaining(row) <= 50 * 60_000
+    assert jobs_tags.current_remaining(nearly_stopped) == 0
+    assert jobs_tags.current_remaining(job) == HOUR_MS  # an answer just given: as ModelArts said
+    assert jobs_tags.current_remaining(make_job(9, status=10, remaining_duration_ms=HOUR_MS)) == HOUR_MS

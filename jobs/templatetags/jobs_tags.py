@@ -133,6 +133,17 @@ def current_duration(job) -> int | None:
 
 
 @register.filter
+def current_remaining(job) -> int | None:
+    """Time left before an auto-stop by now: what ModelArts said, less what the job has run since it said it
+    (a stored row's answer is as old as its list)."""
+    remaining = job.remaining_duration_ms
+    running_for = _running_for_ms(job)
+    if remaining is None or running_for is None or job.duration_ms is None:
+        return remaining
+    return max(0, remaining - max(0, running_for - job.duration_ms))
+
+
+@register.filter
 def long_running(job) -> bool:
     running_for = _running_for_ms(job)
     return running_for is not None and running_for >= settings.LONG_RUNNING_HOURS * 3_600_000
