@@ -117,9 +117,12 @@ def _plan(job: Job, steps: list[Step]) -> tuple[Step, ...]:
 
 
 def settle_all(jobs: dict[int, Job], now: float) -> None:
-    """Bring every moving job of a project to ``now``, in place: due steps taken, deleted jobs removed."""
-    moving = [job for job in jobs.values() if job.steps or job.running_since is not None]
-    for job in moving:
+    """Bring every job of a project with a step due to ``now``, in place: due steps taken, deleted jobs removed.
+
+    A running job's run time is not written here but counted when it is answered (``as_of``): a project may hold
+    thousands of running jobs, and a call answers about one of them or a page of them."""
+    due = [job for job in jobs.values() if job.steps and job.steps[0].at <= now]
+    for job in due:
         settled = settle(job, now)
         if settled is None:
             del jobs[job.job_id]
@@ -128,12 +131,18 @@ def settle_all(jobs: dict[int, Job], now: float) -> None:
 
 
 def settle(job: Job, now: float) -> Job | None:
-    """The job as it is at ``now``: its due steps taken (None once it is deleted), its run time brought up to date."""
+    """The job as it is at ``now``: its due steps taken (None once it is deleted)."""
     while job.steps and job.steps[0].at <= now:
         step = job.steps[0]
         if step.removes:
             return None
         job = _take(job, step)
+    return job
+
+
+def as_of(job: Job, now: float) -> Job:
+    """The job as answered at ``now`` (settled first): a running job's ``duration`` and ``remaining_duration``
+    counted to then."""
     if job.running_since is None:
         return job
     return replace(job, fields=_run_time(job.fields, job.running_since, now))

@@ -29,7 +29,7 @@ with ``timeUnit``, instead of the reference table's object with ``time_unit``.
 
 A seeded job's status never changes by itself, but a running one runs on, as on ModelArts: its ``running_since``
 is a few minutes after its ``create_time``, so its ``duration`` (and ``remaining_duration``) is counted from then
-to the clock at every answer (``simulator.lifecycle.settle``), and its auto-stop ends it when its hours are used
+to the clock at every answer (``simulator.lifecycle.as_of``), and its auto-stop ends it when its hours are used
 up. Finished jobs keep the fixed ``duration`` of their run, which ended before now. Everything else moves only
 as a write sets it in motion (see ``simulator.lifecycle``), which is why ``Job`` can carry planned ``steps``.
 """

@@ -188,12 +188,13 @@ class Simulator:
             raise ValueError("job_id is the job's key and cannot be changed")
         job_id = int(job_id)
         with self._lock:
-            jobs = self._settled(project_id)  # KeyError for a project no tenant owns
+            now = self.now()
+            jobs = self._settled(project_id, now)  # KeyError for a project no tenant owns
             old = jobs.get(job_id)
             if old is None:
                 job = Job({**new_job_fields(job_id, self._created_ms_ago(fields.get("duration"))), **fields})
-            else:
-                job = Job({**old.fields, **fields}, old.numbers_as_strings)
+            else:  # a running job stops counting: its run time as of now, unless given
+                job = Job({**lifecycle.as_of(old, now).fields, **fields}, old.numbers_as_strings)
             jobs[job_id] = job
         return job.render()
 
@@ -276,7 +277,8 @@ class Simulator:
 
     def _answer(self, route: str, request: Request, project_id: str, raw_job_id: str | None) -> Reply:
         with self._lock:
-            jobs = self._settled(project_id)
+            now = self.now()
+            jobs = self._settled(project_id, now)
             if route == "list":
                 snapshot = list(jobs.values())
             elif route == "create":
@@ -287,24 +289,24 @@ class Simulator:
                 return reply
             else:
                 assert raw_job_id is not None  # every other route has a job id in its path
-                return self._answer_about_job(route, request, project_id, raw_job_id, jobs)
-        return api.list_jobs(snapshot, request.query_params(), self.max_per_page, self.running_quota)
+                return self._answer_about_job(route, request, project_id, raw_job_id, jobs, now)
+        return api.list_jobs(snapshot, request.query_params(), self.max_per_page, self.running_quota, now)
 
     def _answer_about_job(
-        self, route: str, request: Request, project_id: str, raw_job_id: str, jobs: dict[int, Job]
+        self, route: str, request: Request, project_id: str, raw_job_id: str, jobs: dict[int, Job], now: float
     ) -> Reply:
         """Detail or a write about one job; called with the lock held."""
         if route == "detail":
-            return api.job_detail(jobs.get, raw_job_id)
+            return api.job_detail(jobs.get, raw_job_id, now)
         if route == "update":
             return api.update_job(jobs, raw_job_id, request)
         write = {"stop": api.stop_job, "restart": api.restart_job, "delete": api.delete_job}[route]
         return write(jobs, raw_job_id, request, self._project(project_id))
 
-    def _settled(self, project_id: str) -> dict[int, Job]:
-        """The project's jobs brought to the simulator's clock; called with the lock held."""
+    def _settled(self, project_id: str, now: float | None = None) -> dict[int, Job]:
+        """The project's jobs brought to the simulator's clock (or ``now``); called with the lock held."""
         jobs = self._projects[project_id]
-        lifecycle.settle_all(jobs, self.now())
+        lifecycle.settle_all(jobs, self.now() if now is None else now)
         return jobs
 
     def _project(self, project_id: str) -> api.Project:
