@@ -256,6 +256,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# Each language's way of writing a moment (dashboard/formats/), over Django's own locale formats.
+FORMAT_MODULE_PATH = ["dashboard.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -22,7 +22,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -185,8 +185,8 @@ class Outcome:
 
     @property
     def requested(self) -> str:
-        """What was asked, by whom and when, in the active language."""
-        moment = timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M:%S %Z")
+        """What was asked, by whom and when, in the active language (the time in its ``DATETIME_FORMAT``)."""
+        moment = formats.date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
         return str(self.operation.requested) % {"name": self.job_label, "user": self.username, "time": moment}
 
 

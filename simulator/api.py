@@ -77,8 +77,8 @@ def parse_list_query(params: dict[str, str], max_per_page: int) -> ListQuery:
     )
 
 
-def list_jobs(jobs: Sequence[Job], params: dict[str, str], max_per_page: int, running_quota: int) -> Reply:
-    """``GET /v1/{project_id}/visualization-jobs``."""
+def list_jobs(jobs: Sequence[Job], params: dict[str, str], max_per_page: int, running_quota: int, now: float) -> Reply:
+    """``GET /v1/{project_id}/visualization-jobs``, the running jobs' durations counted to ``now``."""
     try:
         query = parse_list_query(params, max_per_page)
     except InvalidParameter as invalid:
@@ -93,7 +93,7 @@ def list_jobs(jobs: Sequence[Job], params: dict[str, str], max_per_page: int, ru
             "job_total_count": len(matching),
             "job_count_limit": job_count_limit(len(jobs)),
             "quotas": running_quota,
-            "jobs": [job.render() for job in matching[start : start + query.per_page]],
+            "jobs": [lifecycle.as_of(job, now).render() for job in matching[start : start + query.per_page]],
         },
     )
 
@@ -102,12 +102,12 @@ def job_count_limit(job_count: int) -> int:
     return max(0, JOB_QUOTA - job_count)
 
 
-def job_detail(find_job: Callable[[int], Job | None], raw_job_id: str) -> Reply:
-    """``GET /v1/{project_id}/visualization-jobs/{job_id}``."""
+def job_detail(find_job: Callable[[int], Job | None], raw_job_id: str, now: float) -> Reply:
+    """``GET /v1/{project_id}/visualization-jobs/{job_id}``, a running job's duration counted to ``now``."""
     found = _find(find_job, raw_job_id)
     if isinstance(found, Reply):
         return found
-    return json_reply(200, {"is_success": True, **found.render()})
+    return json_reply(200, {"is_success": True, **lifecycle.as_of(found, now).render()})
 
 
 @dataclass(frozen=True)

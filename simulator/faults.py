@@ -186,9 +186,10 @@ def _deeply_nested(route: str, job_id: str | None, depth: int) -> Reply:
 
 
 def _job_answer(route: str, job_id: str | None, **fields: object) -> Reply:
-    """A successful answer about one job (on the list route, a list of just it) with these fields."""
+    """A successful answer about one job (on the list route, a list of just it) with these fields, created as
+    it is answered (the fault knows nothing of the simulator's clock offset, which no such test moves)."""
     number = int(job_id) if job_id and job_id.isdigit() else FALLBACK_JOB_ID
-    job = {**new_job_fields(number), **fields}
+    job = {**new_job_fields(number, round(time.time() * 1000)), **fields}
     if route == "list":
         return json_reply(200, {"is_success": True, "job_total_count": 1, "jobs": [job]})
     return json_reply(200, {"is_success": True, **job})

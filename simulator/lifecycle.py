@@ -10,8 +10,8 @@ Nothing runs in the background, so the same clock readings give the same answers
 - stop: 9 (Being canceled) at once, 13 (Canceled) after one pace;
 - restart (from 10, 11, 12 or 13): 7 at once, 8 after one pace; the run's ``duration`` starts again at 0;
 - delete: the job is gone after one pace, unchanged until then;
-- auto-stop: a job that a write started, with a ``schedule`` of N hours, is stopped as above once it has
-  run N hours; ``duration`` and ``remaining_duration`` count as it runs.
+- auto-stop: a running job with a ``schedule`` of N hours, whether a write started it or it was seeded running,
+  is stopped as above once it has run N hours; ``duration`` and ``remaining_duration`` count as it runs.
 
 The codes are those of ModelArts' published status table, written out here because the simulator imports
 nothing of the dashboard (whose copy is ``jobs/status.py``). Which statuses a stop, a restart or a delete
@@ -68,6 +68,13 @@ def autostop_hours(schedule: Any) -> int | None:
     return duration
 
 
+def seeded(job: Job, pace: float) -> Job:
+    """A job as seeded: one seeded running (``running_since`` set) has its auto-stop, if any, ahead of it."""
+    if job.running_since is None:
+        return job
+    return replace(job, steps=tuple(_autostop_from(job.running_since, job, pace)))
+
+
 def create(job: Job, now: float, pace: float, service_url: str) -> Job:
     """A job just accepted (its fields say status 1), with its way to running ahead of it."""
     first = Step(now + pace, {"status": QUEUED_STATUS})
@@ -110,9 +117,12 @@ def _plan(job: Job, steps: list[Step]) -> tuple[Step, ...]:
 
 
 def settle_all(jobs: dict[int, Job], now: float) -> None:
-    """Bring every moving job of a project to ``now``, in place: due steps taken, deleted jobs removed."""
-    moving = [job for job in jobs.values() if job.steps or job.running_since is not None]
-    for job in moving:
+    """Bring every job of a project with a step due to ``now``, in place: due steps taken, deleted jobs removed.
+
+    A running job's run time is not written here but counted when it is answered (``as_of``): a project may hold
+    thousands of running jobs, and a call answers about one of them or a page of them."""
+    due = [job for job in jobs.values() if job.steps and job.steps[0].at <= now]
+    for job in due:
         settled = settle(job, now)
         if settled is None:
             del jobs[job.job_id]
@@ -121,12 +131,18 @@ def settle_all(jobs: dict[int, Job], now: float) -> None:
 
 
 def settle(job: Job, now: float) -> Job | None:
-    """The job as it is at ``now``: its due steps taken (None once it is deleted), its run time brought up to date."""
+    """The job as it is at ``now``: its due steps taken (None once it is deleted)."""
     while job.steps and job.steps[0].at <= now:
         step = job.steps[0]
         if step.removes:
             return None
         job = _take(job, step)
+    return job
+
+
+def as_of(job: Job, now: float) -> Job:
+    """The job as answered at ``now`` (settled first): a running job's ``duration`` and ``remaining_duration``
+    counted to then."""
     if job.running_since is None:
         return job
     return replace(job, fields=_run_time(job.fields, job.running_since, now))
@@ -134,15 +150,16 @@ def settle(job: Job, now: float) -> Job | None:
 
 def _run_from(start: float, job: Job, pace: float, service_url: str) -> list[Step]:
     """Running from ``start``; with an auto-stop, stopped (as ``stop`` does) once its hours are used up."""
-    steps = [Step(start, {"status": RUNNING_STATUS, "service_url": service_url})]
+    return [Step(start, {"status": RUNNING_STATUS, "service_url": service_url}), *_autostop_from(start, job, pace)]
+
+
+def _autostop_from(start: float, job: Job, pace: float) -> list[Step]:
+    """The stop of a job running from ``start`` once its auto-stop hours are used up (none without one)."""
     hours = autostop_hours(job.fields.get("schedule"))
-    if hours is not None:
-        end = start + hours * HOUR_MS / 1000
-        steps += [
-            Step(end, {"status": STOPPING_STATUS, "service_url": ""}),
-            Step(end + pace, {"status": CANCELED_STATUS}),
-        ]
-    return steps
+    if hours is None:
+        return []
+    end = start + hours * HOUR_MS / 1000
+    return [Step(end, {"status": STOPPING_STATUS, "service_url": ""}), Step(end + pace, {"status": CANCELED_STATUS})]
 
 
 def _take(job: Job, step: Step) -> Job:

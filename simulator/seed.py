@@ -1,14 +1,17 @@
 """Seeded tenants and their visualization jobs.
 
-Everything here is a pure function of the seed: no wall clock, no global random state. Times are placed
-before ``BASE_TIME_MS``, so two runs with the same seed serve byte-identical job lists.
+Everything here is a pure function of its arguments: no wall clock, no global random state. Times are placed
+before ``now_ms``, the simulator's clock when it seeds (or reseeds) a project, so a demo's jobs were created
+hours or days ago whenever it starts, and two projects seeded at the same moment with the same seed are
+identical.
 
 The demo tenant's project always contains a fixed set of curated jobs whose ids are the ``DEMO_*``
 constants below (whatever the seed, as long as the project has at least ``len(DEMO_CURATED_JOB_IDS)``
 jobs), so that tests and demos elsewhere can name them:
 
 - ``DEMO_STATUS_JOB_IDS[code]``: a job in each status 0-22 and in the unknown status 99.
-- ``DEMO_RUNNING_JOB_ID``: running (8), https ``service_url``, auto-stop ``schedule`` and ``remaining_duration``.
+- ``DEMO_RUNNING_JOB_ID``: running (8), created 4 hours ago, https ``service_url``, auto-stop ``schedule`` (8 hours)
+  and ``remaining_duration``.
 - ``DEMO_RUNNING_JOB_IDS``: the curated jobs in statuses 8, 15 and 19, each with an https ``service_url``.
 - ``DEMO_UNKNOWN_STATUS_JOB_ID``: status 99, beyond the documented table.
 - ``DEMO_UNICODE_JOB_ID``: Chinese name and description.
@@ -24,8 +27,11 @@ carry ``remaining_duration`` (an integer while auto-stop is armed, else ``null``
 the auto-stop ``schedule`` of those with an even id comes in the list sample's form, a one-element array
 with ``timeUnit``, instead of the reference table's object with ``time_unit``.
 
-Seeded jobs are a still picture: their statuses and durations never change by themselves. Only what a write
-sets in motion moves (see ``simulator.lifecycle``), which is why ``Job`` can carry planned ``steps``.
+A seeded job's status never changes by itself, but a running one runs on, as on ModelArts: its ``running_since``
+is a few minutes after its ``create_time``, so its ``duration`` (and ``remaining_duration``) is counted from then
+to the clock at every answer (``simulator.lifecycle.as_of``), and its auto-stop ends it when its hours are used
+up. Finished jobs keep the fixed ``duration`` of their run, which ended before now. Everything else moves only
+as a write sets it in motion (see ``simulator.lifecycle``), which is why ``Job`` can carry planned ``steps``.
 """
 
 from __future__ import annotations
@@ -39,7 +45,6 @@ from typing import Any
 import demo
 
 REGION = demo.REGION
-BASE_TIME_MS = 1_748_736_000_000  # 2025-06-01T00:00:00Z: every create_time lies before it.
 FIRST_JOB_ID = 10_000
 
 RUNNING_STATUSES = frozenset({8, 15, 19})
@@ -52,7 +57,10 @@ STRINGLY_FIELDS = ("job_id", "status", "create_time", "duration")
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
-AUTOSTOP_HOURS = (2, 4, 8, 24, 48)  # running jobs started at most two days before BASE_TIME_MS
+AUTOSTOP_HOURS = (2, 4, 8, 24, 48)  # running jobs started at most two days before they are seeded
+AUTOSTOP_MARGIN_MS = HOUR_MS  # a seeded auto-stop leaves at least this much, so no demo job stops at once
+DEMO_RUNNING_FOR_MS = 4 * HOUR_MS  # how long the curated running job was created before it is seeded
+STARTUP_MS = 120_000  # from its creation to running, for the curated running job
 
 
 @dataclass(frozen=True)
@@ -176,7 +184,7 @@ class Job:
     fields: dict[str, Any]
     numbers_as_strings: bool = False
     steps: tuple[Step, ...] = ()
-    running_since: float | None = None
+    running_since: float | None = None  # the simulator's clock, in seconds
     job_type: str = "tensorboard"  # the tool its service_url leads to once running
 
     @property
@@ -245,8 +253,8 @@ _DESCRIPTIONS = (
 _BUCKETS = ("ml-team-logs", "modelarts-demo", "research-runs")
 
 
-def generate_jobs(seed: int, project_id: str, count: int, region: str = REGION) -> dict[int, Job]:
-    """``count`` jobs for one project, a pure function of the arguments.
+def generate_jobs(seed: int, project_id: str, count: int, now_ms: int, region: str = REGION) -> dict[int, Job]:
+    """``count`` jobs for one project as they are at ``now_ms``, a pure function of the arguments.
 
     The demo project starts with the curated jobs (as many as fit in ``count``); the rest are random.
     """
@@ -258,9 +266,9 @@ def generate_jobs(seed: int, project_id: str, count: int, region: str = REGION) 
     for job_id in job_ids:
         overrides = curated.get(job_id)
         if overrides is None:
-            jobs[job_id] = _random_job(rng, job_id, project_id, region)
+            jobs[job_id] = _random_job(rng, job_id, project_id, region, now_ms)
         else:
-            jobs[job_id] = _curated_job(rng, job_id, project_id, region, overrides)
+            jobs[job_id] = _curated_job(rng, job_id, project_id, region, now_ms, overrides)
     return jobs
 
 
@@ -271,46 +279,57 @@ def _random_ids(rng: random.Random, count: int, taken: set[int]) -> list[int]:
     return [job_id for job_id in candidates if job_id not in taken][:count]
 
 
-def _random_job(rng: random.Random, job_id: int, project_id: str, region: str) -> Job:
+def _random_job(rng: random.Random, job_id: int, project_id: str, region: str, now_ms: int) -> Job:
     status = rng.choices(list(_STATUS_WEIGHTS), weights=list(_STATUS_WEIGHTS.values()))[0]
     model = rng.choice(_MODELS)
     if rng.random() < 0.05:
         name = f"{rng.choice(_CHINESE_TOPICS)}-{model}"
     else:
         name = f"{rng.choice(_PREFIXES)}-{model}-{rng.randint(1, 999):03d}"
-    fields = _base_fields(rng, job_id, project_id, region, status, model)
+    fields = _base_fields(rng, job_id, project_id, region, status, model, now_ms)
     fields.update(job_name=name, job_desc=rng.choice(_DESCRIPTIONS))
     if status in RUNNING_STATUSES and rng.random() < 0.5:
         _arm_autostop(fields, array_form=job_id % 2 == 0)
     elif rng.random() < 0.3:
         fields["remaining_duration"] = None
-    return Job(fields, numbers_as_strings=rng.random() < 0.05)
+    return _job(fields, now_ms, numbers_as_strings=rng.random() < 0.05)
 
 
-def _curated_job(rng: random.Random, job_id: int, project_id: str, region: str, overrides: dict[str, Any]) -> Job:
+def _curated_job(
+    rng: random.Random, job_id: int, project_id: str, region: str, now_ms: int, overrides: dict[str, Any]
+) -> Job:
     status = overrides["status"]
-    fields = _base_fields(rng, job_id, project_id, region, status, rng.choice(_MODELS))
+    fields = _base_fields(rng, job_id, project_id, region, status, rng.choice(_MODELS), now_ms)
     fields.update(overrides)
-    if job_id == DEMO_RUNNING_JOB_ID:
+    if job_id == DEMO_RUNNING_JOB_ID:  # whatever the seed: created 4 hours ago, running since
+        fields.update(create_time=now_ms - DEMO_RUNNING_FOR_MS, duration=DEMO_RUNNING_FOR_MS - STARTUP_MS)
         _arm_autostop(fields, array_form=False)
     if job_id == DEMO_MISSING_FIELDS_JOB_ID:
         del fields["job_desc"], fields["service_url"]
-    return Job(fields, numbers_as_strings=job_id == DEMO_STRING_NUMBERS_JOB_ID)
+    return _job(fields, now_ms, numbers_as_strings=job_id == DEMO_STRING_NUMBERS_JOB_ID)
+
+
+def _job(fields: dict[str, Any], now_ms: int, numbers_as_strings: bool) -> Job:
+    """A running job runs on from ``now_ms``: it has been running for its ``duration``."""
+    running_since = (now_ms - fields["duration"]) / 1000 if fields["status"] in RUNNING_STATUSES else None
+    return Job(fields, numbers_as_strings=numbers_as_strings, running_since=running_since)
 
 
 def _base_fields(
-    rng: random.Random, job_id: int, project_id: str, region: str, status: int, model: str
+    rng: random.Random, job_id: int, project_id: str, region: str, status: int, model: str, now_ms: int
 ) -> dict[str, Any]:
-    """Times consistent with the status: running jobs started lately, pending ones have not run."""
+    """Times consistent with the status and the clock: running jobs started lately, a few minutes after they
+    were created, and have run since; pending ones have not run; finished ones ran for a while after they were
+    created, and ended before now."""
     if status in RUNNING_STATUSES:
-        create_time = BASE_TIME_MS - rng.randint(HOUR_MS // 4, 2 * DAY_MS)
-        duration = BASE_TIME_MS - create_time - rng.randint(30_000, 300_000)
+        create_time = now_ms - rng.randint(HOUR_MS // 4, 2 * DAY_MS)
+        duration = now_ms - create_time - rng.randint(30_000, 300_000)
     elif status in NOT_STARTED_STATUSES or status not in KNOWN_STATUSES:
-        create_time = BASE_TIME_MS - rng.randint(60_000, 6 * HOUR_MS)
+        create_time = now_ms - rng.randint(60_000, 6 * HOUR_MS)
         duration = 0
     else:
-        create_time = BASE_TIME_MS - rng.randint(HOUR_MS, 180 * DAY_MS)
-        duration = rng.randint(60_000, 12 * HOUR_MS)
+        create_time = now_ms - rng.randint(HOUR_MS, 180 * DAY_MS)
+        duration = min(rng.randint(60_000, 12 * HOUR_MS), now_ms - create_time - 60_000)
     bucket = rng.choice(_BUCKETS)
     run_path = f"{bucket}/{model}/run-{rng.randint(1, 9999):04d}/logs/"
     train_url = f"/{run_path}" if rng.random() < 0.15 else f"obs://{run_path}"
@@ -335,8 +354,11 @@ def visualization_url(region: str, tool: str, project_id: str, job_id: int) -> s
 
 
 def _arm_autostop(fields: dict[str, Any], array_form: bool) -> None:
-    """The shortest auto-stop schedule the job has not yet reached (it would have stopped otherwise)."""
-    hours = next(hours for hours in AUTOSTOP_HOURS if hours * HOUR_MS > fields["duration"])
+    """The shortest auto-stop schedule the job has not yet reached (it would have stopped otherwise), with at
+    least ``AUTOSTOP_MARGIN_MS`` left; a job that has run too long for any has none."""
+    hours = next((hours for hours in AUTOSTOP_HOURS if hours * HOUR_MS >= fields["duration"] + AUTOSTOP_MARGIN_MS), 0)
+    if not hours:
+        return
     if array_form:
         fields["schedule"] = [{"type": "stop", "timeUnit": "HOURS", "duration": hours}]
     else:
@@ -344,14 +366,14 @@ def _arm_autostop(fields: dict[str, Any], array_form: bool) -> None:
     fields["remaining_duration"] = max(0, hours * HOUR_MS - fields["duration"])
 
 
-def new_job_fields(job_id: int) -> dict[str, Any]:
+def new_job_fields(job_id: int, create_time_ms: int) -> dict[str, Any]:
     """Defaults for a job inserted by hand (set_job on an unknown id): not started, nothing to show."""
     return {
         "job_id": job_id,
         "job_name": f"job-{job_id}",
         "job_desc": "",
         "status": 1,
-        "create_time": BASE_TIME_MS,
+        "create_time": create_time_ms,
         "duration": 0,
         "service_url": "",
         "train_url": f"obs://modelarts-demo/job-{job_id}/logs/",

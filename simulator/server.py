@@ -152,15 +152,14 @@ class Simulator:
 
     def reset(self) -> None:
         """Back to the seeded state: jobs, faults, tokens, call counts and the settings given at creation."""
-        projects = {
-            project_id: generate_jobs(self.seed, project_id, self.jobs_per_project, tenant.region)
-            for tenant in self.tenants
-            for project_id in tenant.project_ids
-        }
         with self._lock:
             for name, value in self._initial_settings.items():
                 setattr(self, name, value)
-            self._projects = projects
+            self._projects = {
+                project_id: self._seeded(project_id, self.jobs_per_project, tenant.region)
+                for tenant in self.tenants
+                for project_id in tenant.project_ids
+            }
             self._last_job_ids.clear()
             self._tokens.clear()
             self.calls.clear()
@@ -189,14 +188,20 @@ class Simulator:
             raise ValueError("job_id is the job's key and cannot be changed")
         job_id = int(job_id)
         with self._lock:
-            jobs = self._settled(project_id)  # KeyError for a project no tenant owns
+            now = self.now()
+            jobs = self._settled(project_id, now)  # KeyError for a project no tenant owns
             old = jobs.get(job_id)
             if old is None:
-                job = Job({**new_job_fields(job_id), **fields})
-            else:
-                job = Job({**old.fields, **fields}, old.numbers_as_strings)
+                job = Job({**new_job_fields(job_id, self._created_ms_ago(fields.get("duration"))), **fields})
+            else:  # a running job stops counting: its run time as of now, unless given
+                job = Job({**lifecycle.as_of(old, now).fields, **fields}, old.numbers_as_strings)
             jobs[job_id] = job
         return job.render()
+
+    def _created_ms_ago(self, duration: Any) -> int:
+        """When a job inserted by hand was created: as long before now as it has run, if it says (in ms)."""
+        now_ms = round(self.now() * 1000)
+        return now_ms - duration if isinstance(duration, int) and not isinstance(duration, bool) else now_ms
 
     def set_job_count(self, project_id: str, count: int) -> None:
         """Regenerate the project's jobs from the seed, ``count`` of them."""
@@ -205,9 +210,13 @@ class Simulator:
         tenant = next((tenant for tenant in self.tenants if project_id in tenant.project_ids), None)
         if tenant is None:
             raise KeyError(project_id)
-        jobs = generate_jobs(self.seed, project_id, count, tenant.region)
         with self._lock:
-            self._projects[project_id] = jobs
+            self._projects[project_id] = self._seeded(project_id, count, tenant.region)
+
+    def _seeded(self, project_id: str, count: int, region: str) -> dict[int, Job]:
+        """The project's seeded jobs as they are now, its running ones running on (their auto-stops planned)."""
+        jobs = generate_jobs(self.seed, project_id, count, round(self.now() * 1000), region)
+        return {job_id: lifecycle.seeded(job, self.pace_seconds) for job_id, job in jobs.items()}
 
     def job_ids(self, project_id: str) -> list[int]:
         """The ids of the project's jobs, in id order (benchmarks pick jobs nobody asked for yet)."""
@@ -268,7 +277,8 @@ class Simulator:
 
     def _answer(self, route: str, request: Request, project_id: str, raw_job_id: str | None) -> Reply:
         with self._lock:
-            jobs = self._settled(project_id)
+            now = self.now()
+            jobs = self._settled(project_id, now)
             if route == "list":
                 snapshot = list(jobs.values())
             elif route == "create":
@@ -279,24 +289,24 @@ class Simulator:
                 return reply
             else:
                 assert raw_job_id is not None  # every other route has a job id in its path
-                return self._answer_about_job(route, request, project_id, raw_job_id, jobs)
-        return api.list_jobs(snapshot, request.query_params(), self.max_per_page, self.running_quota)
+                return self._answer_about_job(route, request, project_id, raw_job_id, jobs, now)
+        return api.list_jobs(snapshot, request.query_params(), self.max_per_page, self.running_quota, now)
 
     def _answer_about_job(
-        self, route: str, request: Request, project_id: str, raw_job_id: str, jobs: dict[int, Job]
+        self, route: str, request: Request, project_id: str, raw_job_id: str, jobs: dict[int, Job], now: float
     ) -> Reply:
         """Detail or a write about one job; called with the lock held."""
         if route == "detail":
-            return api.job_detail(jobs.get, raw_job_id)
+            return api.job_detail(jobs.get, raw_job_id, now)
         if route == "update":
             return api.update_job(jobs, raw_job_id, request)
         write = {"stop": api.stop_job, "restart": api.restart_job, "delete": api.delete_job}[route]
         return write(jobs, raw_job_id, request, self._project(project_id))
 
-    def _settled(self, project_id: str) -> dict[int, Job]:
-        """The project's jobs brought to the simulator's clock; called with the lock held."""
+    def _settled(self, project_id: str, now: float | None = None) -> dict[int, Job]:
+        """The project's jobs brought to the simulator's clock (or ``now``); called with the lock held."""
         jobs = self._projects[project_id]
-        lifecycle.settle_all(jobs, self.now())
+        lifecycle.settle_all(jobs, self.now() if now is None else now)
         return jobs
 
     def _project(self, project_id: str) -> api.Project:

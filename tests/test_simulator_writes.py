@@ -521,11 +521,12 @@ def test_a_schedule_of_zero_hours_stops_nothing(sim, client):
     assert status_of(client, created.job_id) == 8
 
 
-def test_seeded_jobs_stand_still(sim, client):
-    """Only what a write set in motion moves: seeded running jobs keep their duration, whatever the clock says."""
-    before = client.get_visualization_job(RUNNING_JOB)
+def test_seeded_finished_jobs_stand_still(sim, client):
+    """A finished job's run is over: its duration stays, whatever the clock says (running ones run on:
+    tests/test_demo_clock.py)."""
+    before = client.get_visualization_job(COMPLETED_JOB)
     later(sim, 48 * 3600)
-    assert client.get_visualization_job(RUNNING_JOB) == before
+    assert client.get_visualization_job(COMPLETED_JOB) == before
 
 
 # The pace, set three ways

@@ -10,8 +10,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -80,19 +79,26 @@ def timespan(value: timedelta | None) -> str:
 
 @register.inclusion_tag("jobs/_timestamp.html")
 def timestamp(moment: datetime | None) -> dict:
-    """Machine-readable UTC in the datetime attribute, local time as text (the browser refines it).
+    """Machine-readable UTC in the datetime attribute, local time as text in the active language's
+    ``DATETIME_FORMAT`` (dashboard/formats/; the browser writes the same pattern in its own time zone).
 
     The text is formatted here, not in the template: the template engine would convert a datetime to
-    local time again, which overflows within hours of year 1 and year 9999.
+    local time again, which overflows within hours of year 1 and year 9999 (those are shown in UTC).
     """
     if moment is None:
         return {"utc": None}
     utc = moment.astimezone(UTC)
     try:
-        text = date_format(timezone.localtime(moment), "Y-m-d H:i:s T")
+        text = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     except OverflowError:
-        text = date_format(utc, "Y-m-d H:i:s") + " UTC"
+        text = formats.date_format(utc, "DATETIME_FORMAT")
     return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text}
+
+
+@register.simple_tag
+def datetime_pattern() -> str:
+    """The active language's ``DATETIME_FORMAT``, for the browser to write times the way the server does."""
+    return formats.get_format("DATETIME_FORMAT")
 
 
 @register.simple_tag
@@ -147,6 +153,17 @@ def _running_for_ms(job) -> int | None:
 def current_duration(job) -> int | None:
     running_for = _running_for_ms(job)
     return job.duration_ms if running_for is None else running_for
+
+
+@register.filter
+def current_remaining(job) -> int | None:
+    """Time left before an auto-stop by now: what ModelArts said, less what the job has run since it said it
+    (a stored row's answer is as old as its list)."""
+    remaining = job.remaining_duration_ms
+    running_for = _running_for_ms(job)
+    if remaining is None or running_for is None or job.duration_ms is None:
+        return remaining
+    return max(0, remaining - max(0, running_for - job.duration_ms))
 
 
 @register.filter

@@ -1,17 +1,57 @@
-// Shows every <time datetime="...Z"> in the browser's own time zone, written the way the page's language
-// writes dates; the UTC value stays in the title (shown on hover).
+// Shows every <time datetime="...Z"> in the browser's own time zone, written with the pattern the server uses
+// for the page's language (its DATETIME_FORMAT, in this script's data-pattern: "Y-m-d H:i:s T" in English,
+// "Y年n月j日 H:i:s T" in Chinese), so a time reads the same before and after this script; the UTC value stays
+// in the title (shown on hover). A pattern letter this script does not know leaves the server's text alone.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var pattern = (script && script.getAttribute("data-pattern")) || "Y-m-d H:i:s T";
   var locale = document.documentElement.lang || undefined;
   try { new Date().toLocaleString(locale); } catch (error) { locale = undefined; }  // an unknown tag
+  var parts = new Intl.DateTimeFormat(locale, {
+    year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+    hourCycle: "h23", timeZoneName: "short", numberingSystem: "latn",
+  });
+  function bare(value) { return String(parseInt(value, 10)); }
+  function two(value) { value = bare(value); return value.length < 2 ? "0" + value : value; }
+  // Django's date-format letters, each from the moment's parts in the browser's time zone.
+  var letters = {
+    Y: function (p) { return p.year; },
+    m: function (p) { return two(p.month); },
+    n: function (p) { return bare(p.month); },
+    d: function (p) { return two(p.day); },
+    j: function (p) { return bare(p.day); },
+    H: function (p) { return two(p.hour); },
+    G: function (p) { return bare(p.hour); },
+    i: function (p) { return two(p.minute); },
+    s: function (p) { return two(p.second); },
+    T: function (p) { return p.timeZoneName; },
+  };
+  function written(moment) {
+    var named = {};
+    parts.formatToParts(moment).forEach(function (part) { named[part.type] = part.value; });
+    var text = "";
+    for (var index = 0; index < pattern.length; index += 1) {
+      var letter = pattern.charAt(index);
+      if (letter === "\\") {
+        index += 1;
+        text += pattern.charAt(index);
+      } else if (letters[letter]) {
+        text += letters[letter](named);
+      } else if (/[A-Za-z]/.test(letter)) {
+        return null;
+      } else {
+        text += letter;
+      }
+    }
+    return text;
+  }
   function localise(root) {
     root.querySelectorAll("time[datetime]").forEach(function (element) {
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment)) { return; }
-      element.textContent = moment.toLocaleString(locale, {
-        year: "numeric", month: "2-digit", day: "2-digit",
-        hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
-      });
+      var text = written(moment);
+      if (text !== null) { element.textContent = text; }
       element.title = "UTC: " + element.getAttribute("datetime");
     });
   }

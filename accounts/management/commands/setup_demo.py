@@ -1,5 +1,9 @@
 """The demo login of `make run`: user demo/demo with a credential for the built-in simulator, allowed to act
-on its jobs (the simulator's, so nothing real is stopped or deleted)."""
+on its jobs (the simulator's, so nothing real is stopped or deleted).
+
+`make run` runs it just before it starts the simulator, which seeds its jobs afresh at its own clock: the list
+stored from an earlier run (its jobs' times, the jobs created or deleted then) is forgotten, so the first page
+fetches the new one instead of showing the old."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +14,7 @@ import demo
 from accounts.backends import DEMO_USERNAME
 from accounts.models import Credential
 from jobs.actions import PERMISSION
+from jobs.models import CachedJob, JobListRefresh
 
 
 class Command(BaseCommand):
@@ -37,4 +42,6 @@ class Command(BaseCommand):
         credential.modelarts_endpoint = credential.iam_endpoint = options["simulator_url"]
         credential.full_clean(exclude=["owner"])
         credential.save()
+        CachedJob.objects.filter(credential=credential).delete()
+        JobListRefresh.objects.filter(credential=credential).delete()
         self.stdout.write(f"Demo login ready: user 'demo', password 'demo', project {demo.PROJECT_ID}.")
