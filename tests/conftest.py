@@ -10,7 +10,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from huey.contrib.djhuey import HUEY
 
 from accounts.models import Credential
@@ -36,12 +36,13 @@ HUEY.immediate = True
 @pytest.fixture(autouse=True)
 def _isolated(settings):
     """Each test starts with empty caches (tokens, sessions), without retry back-off sleeps, with fast
-    hashing."""
+    hashing, and in the default language (a request in Chinese leaves Chinese on for the thread)."""
     settings.MODELARTS_RETRY_BACKOFF = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _clear_caches()
     yield
     _clear_caches()
+    translation.deactivate()
 
 
 def _clear_caches() -> None:

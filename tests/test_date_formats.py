@@ -8,7 +8,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -26,13 +25,6 @@ CHINESE = "2026年1月3日 04:05:06 UTC"
 ENGLISH = "2026-01-03 04:05:06 UTC"
 LIST_URL = f"/projects/{PROJECT_A}/visualization-jobs/"
 DETAIL_URL = f"{LIST_URL}4242/"
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A Chinese request leaves Chinese active in this thread; later tests expect the default language."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def times(html: str) -> dict[str, str]:
