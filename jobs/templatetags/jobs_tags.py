@@ -56,27 +56,32 @@ def timespan(value: timedelta | None) -> str:
 
 
 @register.inclusion_tag("jobs/_timestamp.html")
-def timestamp(moment: datetime | None) -> dict:
+def timestamp(moment: datetime | None, style: str = "") -> dict:
     """Machine-readable UTC in the datetime attribute, local time as text (the browser refines it).
 
     The text is formatted here, not in the template: the template engine would convert a datetime to
-    local time again, which overflows within hours of year 1 and year 9999.
+    local time again, which overflows within hours of year 1 and year 9999. With style "time", a moment of
+    today reads as its time of day alone (e.g. how fresh a page is); the browser decides "today" by its own
+    clock again.
     """
     if moment is None:
         return {"utc": None}
     utc = moment.astimezone(UTC)
     try:
-        text = date_format(timezone.localtime(moment), "Y-m-d H:i:s T")
+        local = timezone.localtime(moment)
+        same_day = local.date() == timezone.localdate()
+        text = date_format(local, "H:i:s" if style == "time" and same_day else "Y-m-d H:i:s T")
     except OverflowError:
         text = date_format(utc, "Y-m-d H:i:s") + " UTC"
-    return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text}
+    return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text, "style": style}
 
 
 @register.simple_tag
-def time_html(moment: datetime | None) -> str:
+def time_html(moment: datetime | None, style: str = "") -> str:
     """The same <time> element as {% timestamp %}, as a value: ``{% time_html x as t %}`` can go inside
     a translated sentence, where each language puts it in its own place."""
-    return mark_safe(render_to_string("jobs/_timestamp.html", timestamp(moment)).strip())  # noqa: S308 (our template)
+    html = render_to_string("jobs/_timestamp.html", timestamp(moment, style))
+    return mark_safe(html.strip())  # noqa: S308 (our template)
 
 
 @register.filter
