@@ -29,12 +29,12 @@ class JobIdConverter:
 
 
 class AnyJobIdConverter:
-    """Any path segment, for the job's page: a job id as JobIdConverter takes it, or else the text as given.
+    """Any path segment, for a job's pages: a job id as JobIdConverter takes it, or else the text as given.
 
     A segment no converter takes leaves the address unresolved, and with DEBUG on Django answers that with its
-    technical page listing every URL pattern; with this one, the view answers the site's own 404 page instead,
-    in every mode. Only the one address is this lenient: the fixed ones beside it (new/, stop/, refresh/)
-    come first in the URLconf, and those under a job keep JobIdConverter.
+    technical page listing every URL pattern; with this one, the view (views.job_id_required) answers the
+    site's own 404 page instead, in every mode. The fixed addresses beside a job's (new/, stop/, refresh/)
+    come first in the URLconf, so they stay theirs.
     """
 
     regex = "[^/]+"

@@ -25,7 +25,9 @@ urlpatterns = [
         name="job-detail",
     ),
     *(
-        path(f"projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/{name}/", view, name=f"job-{name}")
+        path(
+            f"projects/<project_id:project_id>/visualization-jobs/<any_job_id:job_id>/{name}/", view, name=f"job-{name}"
+        )
         for name, view in (
             ("stop", views.job_stop),
             ("restart", views.job_restart),

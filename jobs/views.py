@@ -164,12 +164,26 @@ def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
+def job_id_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The site's own 404 page for a job's address whose id no job can have, before anything else is checked.
+
+    Those addresses take any text as the job id (converters.AnyJobIdConverter): an address that does not
+    resolve would get Django's technical 404 page, listing every URL pattern, whenever DEBUG is on.
+    """
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, job_id: int | str, **kwargs) -> HttpResponse:
+        if isinstance(job_id, str):
+            return render(request, "404.html", status=404)
+        return view(request, *args, job_id=job_id, **kwargs)
+
+    return checked
+
+
 @require_GET
-def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int | str) -> HttpResponse:
-    """The job as ModelArts reports it, and how fresh that is. The address takes any text as a job id (see
-    converters.AnyJobIdConverter), so that one no job can have gets the site's own 404 page even with DEBUG on."""
-    if isinstance(job_id, str):
-        return render(request, "404.html", status=404)
+@job_id_required
+def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
+    """The job as ModelArts reports it, and how fresh that is."""
     credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
@@ -283,24 +297,28 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_stop(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     return _job_action(request, project_id, job_id, actions.OPERATIONS["stop"])
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_restart(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     return _job_action(request, project_id, job_id, actions.OPERATIONS["restart"])
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_delete(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     return _job_action(request, project_id, job_id, actions.OPERATIONS["delete"])
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_edit(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     """The description's form; a POST with a valid one changes it (one too long is never sent)."""

@@ -8,8 +8,10 @@ import pytest
 from django.urls import resolve, reverse
 
 from jobs import details, views
+from jobs.converters import AnyJobIdConverter
 from modelarts import errors
 from tests.conftest import PROJECT_A, PROJECT_B, allow_operating, make_credential, make_job, store_list
+from tests.urlconf import named_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +154,41 @@ def test_ids_with_leading_zeros_are_the_job(alice_client, alice_credential, serv
     assert service_jobs.asked == [(alice_credential, 7)]
 
 
-def test_the_addresses_beside_the_job_page_keep_their_own_views(alice, alice_client, alice_credential, settings):
+def job_pages() -> list[str]:
+    """The URL names of the pages of one job (the JSON API answers its own JSON 404 for any other address)."""
+    return sorted(
+        name
+        for name, pattern in named_patterns().items()
+        if "job_id" in pattern.pattern.converters and not name.startswith("api-")
+    )
+
+
+def test_every_page_of_a_job_takes_any_id_and_answers_for_itself():
+    assert "job-detail" in job_pages() and "job-stop" in job_pages()
+    for name in job_pages():
+        assert isinstance(named_patterns()[name].pattern.converters["job_id"], AnyJobIdConverter), name
+
+
+@pytest.mark.parametrize("name", job_pages())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_malformed_id_on_any_page_of_a_job_gets_the_sites_404_page(
+    alice, alice_client, alice_credential, service_jobs, settings, name, method
+):
+    settings.DEBUG = True
+    settings.JOB_ACTIONS_ENABLED = True
+    allow_operating(alice)
+
+    response = getattr(alice_client, method)(reverse(name, args=[PROJECT_A, "abc"]))
+
+    if method == "post" and name == "job-detail":
+        assert response.status_code == 405  # the page is only read
+        return
+    assert response.status_code == 404
+    assert "There is nothing here for you." in response.content.decode()
+    assert service_jobs.asked == []
+
+
+def test_the_addresses_beside_a_jobs_keep_their_own_views(alice, alice_client, alice_credential, settings):
     settings.JOB_ACTIONS_ENABLED = True
     allow_operating(alice)
     base = f"/projects/{PROJECT_A}/visualization-jobs/"
@@ -162,6 +198,12 @@ def test_the_addresses_beside_the_job_page_keep_their_own_views(alice, alice_cli
     assert resolve(base + "refresh/").func is views.project_refresh
     assert alice_client.get(base + "new/").status_code == 200
     assert reverse("job-detail", args=[PROJECT_A, 12]) == base + "12/"
-    # The actions under a job take only real ids, as before.
-    assert alice_client.get(base + "abc/stop/").status_code == 404
     assert resolve(base + "12/stop/").kwargs == {"project_id": PROJECT_A, "job_id": 12}
+    assert resolve(base + "012/stop/").kwargs == {"project_id": PROJECT_A, "job_id": 12}
+
+
+def test_a_malformed_id_is_a_404_before_the_permission_is_checked(alice_client, alice_credential, settings):
+    settings.JOB_ACTIONS_ENABLED = True  # alice may not operate: a real id is a 403, one no job can have a 404
+
+    assert alice_client.get(f"/projects/{PROJECT_A}/visualization-jobs/12/stop/").status_code == 403
+    assert alice_client.get(f"/projects/{PROJECT_A}/visualization-jobs/abc/stop/").status_code == 404
