@@ -89,6 +89,13 @@ class Job(Schema):
     )
     resource_id: str
     remaining_duration: int | None = _milliseconds("Time left before the job stops by itself")
+    fetched_at: Moment = Field(
+        description=(
+            "When the dashboard got these fields from ModelArts (UTC): for a job's details, moments ago (they are "
+            "shared for a few seconds), unless a notice says they are the cached list's; for a list's jobs, when "
+            "the list, or since then the job's details, were fetched."
+        )
+    )
 
     @staticmethod
     def resolve_status_label(job) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import TypeVar
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from .upstream_limit import upstream_slot
 
 # Part of every detail key: the cache holds pickled jobs and errors, which a release that moves or reshapes
 # their classes could not read back. Bump it with such a change.
-DETAIL_FORMAT = 2
+DETAIL_FORMAT = 3
 ERROR_CACHE_SECONDS = 1  # viewers arriving together share one failure too, but not for long
 T = TypeVar("T")
 
@@ -67,26 +69,38 @@ def _compute_outcome(compute: Callable[[], T], ttl: Callable[[T], float], key: s
     return outcome
 
 
+@dataclass(frozen=True, kw_only=True)
+class FetchedJob(VisualizationJob):
+    """A job as ModelArts answered, and when: pages and the API say how fresh what they show is, as they do for
+    a cached list row (CachedJob.fetched_at), which is why the field has the row's name."""
+
+    fetched_at: datetime
+
+    @classmethod
+    def of(cls, job: VisualizationJob, fetched_at: datetime) -> FetchedJob:
+        return cls(**{field.name: getattr(job, field.name) for field in fields(job)}, fetched_at=fetched_at)
+
+
 def _detail_ttl(job: VisualizationJob) -> float:
     if status_for(job.status).terminal:
         return settings.DETAIL_CACHE_TERMINAL_SECONDS
     return settings.DETAIL_CACHE_SECONDS
 
 
-def get_job(credential: Credential, job_id: int) -> VisualizationJob:
+def get_job(credential: Credential, job_id: int) -> FetchedJob:
     """A job's details, shared by every viewer using this credential for a few seconds.
 
     Raises ModelArtsError, crypto.SecretUnreadable, LookupRateLimited when the credential's owner has
     used up their detail lookups (only a lookup of a job missing from the cached list that would call
     ModelArts counts; see take_detail_lookup), or UpstreamBusy when this process already has as many
     requests waiting on ModelArts as it lets wait (then nothing is charged). A fresh answer also updates the
-    cached list row.
+    cached list row. Shared details keep the time ModelArts answered (fetched_at), not the time they are read.
     """
 
-    def fetch() -> VisualizationJob:
+    def fetch() -> FetchedJob:
         if not CachedJob.objects.for_job(credential, job_id).exists():
             take_detail_lookup(credential.owner_id)
-        job = client_for(credential).get_visualization_job(job_id)
+        job = FetchedJob.of(client_for(credential).get_visualization_job(job_id), timezone.now())
         _update_cached_row(credential, job)
         return job
 
@@ -113,8 +127,8 @@ def known_job(credential: Credential, job_id: int) -> VisualizationJob | CachedJ
     return cached_job(credential, job_id)
 
 
-def _update_cached_row(credential: Credential, job: VisualizationJob) -> None:
-    CachedJob.objects.for_job(credential, job.job_id).update(**row_fields(job, timezone.now()))
+def _update_cached_row(credential: Credential, job: FetchedJob) -> None:
+    CachedJob.objects.for_job(credential, job.job_id).update(**row_fields(job, job.fetched_at))
 
 
 def cached_job(credential: Credential, job_id: int) -> CachedJob | None:

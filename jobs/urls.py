@@ -4,6 +4,7 @@ from . import converters, views
 
 register_converter(converters.ProjectIdConverter, "project_id")
 register_converter(converters.JobIdConverter, "job_id")
+register_converter(converters.AnyJobIdConverter, "any_job_id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,12 +20,14 @@ urlpatterns = [
     path("projects/<project_id:project_id>/visualization-jobs/new/", views.job_new, name="job-new"),
     path("projects/<project_id:project_id>/visualization-jobs/stop/", views.project_stop, name="project-stop"),
     path(
-        "projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/",
+        "projects/<project_id:project_id>/visualization-jobs/<any_job_id:job_id>/",
         views.job_detail,
         name="job-detail",
     ),
     *(
-        path(f"projects/<project_id:project_id>/visualization-jobs/<job_id:job_id>/{name}/", view, name=f"job-{name}")
+        path(
+            f"projects/<project_id:project_id>/visualization-jobs/<any_job_id:job_id>/{name}/", view, name=f"job-{name}"
+        )
         for name, view in (
             ("stop", views.job_stop),
             ("restart", views.job_restart),

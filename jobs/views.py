@@ -34,7 +34,7 @@ from . import actions, details, failures, listing, lookup_limit, policies, refre
 from .forms import AutoStopForm, DescriptionForm, LookupForm, NewJobForm
 from .listing import JobList, ListQueryForm
 from .models import NEWEST_FIRST, AutoStopPolicy, CachedJob
-from .status import GROUPS, STOPPABLE_STATUSES
+from .status import GROUPS, STOPPABLE_STATUSES, status_for
 
 MAX_BULK_STOP = 50  # jobs one "stop selected" request stops: each is a call to ModelArts while the person waits
 
@@ -165,8 +165,26 @@ def _redirect_back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
+def job_id_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The site's own 404 page for a job's address whose id no job can have, before anything else is checked.
+
+    Those addresses take any text as the job id (converters.AnyJobIdConverter): an address that does not
+    resolve would get Django's technical 404 page, listing every URL pattern, whenever DEBUG is on.
+    """
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, job_id: int | str, **kwargs) -> HttpResponse:
+        if isinstance(job_id, str):
+            return render(request, "404.html", status=404)
+        return view(request, *args, job_id=job_id, **kwargs)
+
+    return checked
+
+
 @require_GET
+@job_id_required
 def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
+    """The job as ModelArts reports it, and how fresh that is."""
     credential = Credential.objects.for_project(request.user, project_id)
     if credential is None:
         return _no_credential(request, project_id)
@@ -178,11 +196,14 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
     except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
         return _lookup_failed(request, context, error)
     recent = actions.recent(project_id, job_id)
+    following = actions.following(recent, job.status)
     context.update(
         job=job,
         recent_actions=recent,
-        following=actions.following(recent, job.status),
+        following=following,
         controls=_controls(request, job),
+        # A job that can still change is followed by the page (static/js/live.js); a finished one is not.
+        live=bool(following) or not status_for(job.status).terminal,
     )
     return render(request, "jobs/job_detail.html", context)
 
@@ -214,6 +235,10 @@ def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explaina
     When this process already waits on ModelArts for as many requests as it lets wait (UpstreamBusy), nothing
     was asked and nothing waited: the page shows the cached row, saying it is the list's, as a whole page
     (200); without one it is the failure, a 503 with Retry-After.
+
+    Such pages follow the job (live), so that they show it once ModelArts answers again; but not a job ModelArts
+    does not know and the dashboard never listed: asking again would only use up the viewer's lookups. That
+    page offers the lookup form instead of "Try again", for an id typed wrong.
     """
     if isinstance(error, SecretUnreadable):
         return secret_unreadable(request, context["credential"], error)
@@ -227,8 +252,16 @@ def _lookup_failed(request: HttpRequest, context: dict, error: failures.Explaina
     if job is not None:
         context["recent_actions"] = actions.recent(context["credential"].project_id, job.job_id)
     if isinstance(error, upstream_limit.UpstreamBusy) and job is not None:
-        return render(request, "jobs/job_detail.html", {**context, "job": job, "busy": True})
-    context.update(error=error, job=job, gone=isinstance(error, NotFound))
+        context.update(job=job, busy=True, stale=True, live=True)
+        return render(request, "jobs/job_detail.html", context)
+    not_found = isinstance(error, NotFound)
+    listed = job is not None
+    context.update(error=error, job=job, not_found=not_found, stale=listed and not not_found)
+    context["live"] = listed or not not_found
+    if not_found and job is None:
+        credentials = list(Credential.objects.for_user(request.user))
+        initial = {"project_id": context["credential"].project_id, "job_id": context["job_id"]}
+        context["form"] = LookupForm(credentials=credentials, initial=initial)
     response = render(request, "jobs/job_detail.html", context, status=explanation.status)
     if isinstance(error, upstream_limit.UpstreamBusy):
         response["Retry-After"] = str(error.retry_after)
@@ -262,24 +295,28 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_stop(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     return _job_action(request, project_id, job_id, actions.OPERATIONS["stop"])
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_restart(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     return _job_action(request, project_id, job_id, actions.OPERATIONS["restart"])
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_delete(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     return _job_action(request, project_id, job_id, actions.OPERATIONS["delete"])
 
 
 @require_http_methods(["GET", "POST"])
+@job_id_required
 @operator_required
 def job_edit(request: AuthenticatedHttpRequest, project_id: str, job_id: int) -> HttpResponse:
     """The description's form; a POST with a valid one changes it (one too long is never sent)."""

@@ -1,6 +1,7 @@
 import base64
 import socket
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 import urllib3.util.connection
@@ -267,19 +268,21 @@ def store_list(credential: Credential, jobs: list[VisualizationJob], fetched_at=
 
 @dataclass
 class ServiceJobs:
-    """What jobs.details.get_job answers in a view test: these jobs, NotFound for any other; and who asked."""
+    """What jobs.details.get_job answers in a view test: these jobs, NotFound for any other; and who asked.
+    Each answer is fetched at fetched_at, or at the moment it is asked for."""
 
     jobs: dict[int, VisualizationJob] = field(default_factory=dict)
     asked: list[tuple[Credential, int]] = field(default_factory=list)
+    fetched_at: datetime | None = None
 
     def add(self, job: VisualizationJob) -> None:
         self.jobs[job.job_id] = job
 
-    def get_job(self, credential: Credential, job_id: int) -> VisualizationJob:
+    def get_job(self, credential: Credential, job_id: int) -> details.FetchedJob:
         self.asked.append((credential, job_id))
         if job_id not in self.jobs:
             raise errors.NotFound(f"Visualization job {job_id} does not exist.", code="ModelArts.0104", http_status=404)
-        return self.jobs[job_id]
+        return details.FetchedJob.of(self.jobs[job_id], self.fetched_at or timezone.now())
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ gets it (typing ModelArts' fields, signing, errors, the shared detail cache) moc
 """
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -78,12 +78,15 @@ def assert_error(response, status: int, code: str) -> dict:
 @responses.activate
 def test_bearer_token_gets_every_field_typed(alice_credential, alice_token):
     responses.get(f"{UPSTREAM}/10086", json=JOB)
+    before = timezone.now().replace(microsecond=0)
 
     response = Client().get(api_url(), headers=bearer(alice_token))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     body = response.json()
+    fetched_at = datetime.fromisoformat(body.pop("fetched_at"))  # when ModelArts answered, to the second, UTC
+    assert before <= fetched_at <= timezone.now() and fetched_at.utcoffset() == timedelta(0)
     assert body == EXPECTED
     assert all(type(body[field]) is int for field in ("job_id", "status", "create_time", "duration"))
     assert "no-store" in response["Cache-Control"]
@@ -92,11 +95,12 @@ def test_bearer_token_gets_every_field_typed(alice_credential, alice_token):
 @pytest.mark.parametrize("slash", ["", "/"])
 def test_session_works_with_or_without_trailing_slash(alice_client, alice_credential, service_jobs, slash):
     service_jobs.add(parse_job(JOB))
+    service_jobs.fetched_at = datetime(2026, 3, 1, 8, 30, 15, 250000, tzinfo=UTC)
 
     response = alice_client.get(api_url(slash=slash))
 
     assert response.status_code == 200
-    assert response.json() == EXPECTED
+    assert response.json() == {**EXPECTED, "fetched_at": "2026-03-01T08:30:15Z"}
 
 
 @pytest.mark.parametrize(

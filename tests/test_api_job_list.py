@@ -113,6 +113,7 @@ def test_bearer_token_gets_the_cached_list_typed(alice_token, jobs, fetched_at):
         "service_url": "https://tb.example.com/101/",
         "resource_id": "",
         "remaining_duration": 3600000,
+        "fetched_at": iso(fetched_at),
     }
     unknown = body["jobs"][4]
     assert (unknown["status_label"], unknown["status_group"]) == ("Unknown status (99)", "unknown")

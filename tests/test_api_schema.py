@@ -278,3 +278,15 @@ def test_only_get(client):
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_every_job_says_when_its_fields_were_fetched(schema):
+    """fetched_at: on a job's details (fresh or, with a notice, the cached row's), on each job of a list, and on
+    the answers to writes, which give the job as the dashboard then has it."""
+    components = schema["components"]["schemas"]
+    for name in ("Job", "JobDetail", "CreatedJob"):
+        field = components[name]["properties"]["fetched_at"]
+        assert (field["type"], field["format"]) == ("string", "date-time"), name
+        assert "UTC" in field["description"], name
+        assert "fetched_at" in components[name]["required"], name
+    assert deref(schema, components["JobList"]["properties"]["jobs"]["items"]) == components["Job"]

@@ -312,7 +312,7 @@ PAGES = [
         DETAIL_PANEL,
         None,
         stored=lambda job_id: (make_job(job_id, job_name=CACHED_NAME, status=8),),
-        keeps=(CACHED_NAME, 'class="message message--warning"'),  # the notice saying how old the data is
+        keeps=(CACHED_NAME, 'class="message message--warning'),  # the notice saying how old the data is
         recovered=(LIVE_NAME,),
     ),
     Page(

@@ -77,10 +77,15 @@ def timespan(value: timedelta | None) -> str:
     return duration(int(value.total_seconds() * 1000))
 
 
+TIME_OF_DAY = "H:i:s"  # static/js/local-time.js writes the same
+
+
 @register.inclusion_tag("jobs/_timestamp.html")
-def timestamp(moment: datetime | None) -> dict:
+def timestamp(moment: datetime | None, style: str = "") -> dict:
     """Machine-readable UTC in the datetime attribute, local time as text in the active language's
-    ``DATETIME_FORMAT`` (dashboard/formats/; the browser writes the same pattern in its own time zone).
+    ``DATETIME_FORMAT`` (dashboard/formats/; the browser writes the same pattern in its own time zone). With
+    style "time", a moment of today reads as its time of day alone (how fresh a page is); the browser decides
+    "today" by its own clock again.
 
     The text is formatted here, not in the template: the template engine would convert a datetime to
     local time again, which overflows within hours of year 1 and year 9999 (those are shown in UTC).
@@ -89,10 +94,12 @@ def timestamp(moment: datetime | None) -> dict:
         return {"utc": None}
     utc = moment.astimezone(UTC)
     try:
-        text = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        local = timezone.localtime(moment)
+        today = style == "time" and local.date() == timezone.localdate()
+        text = formats.date_format(local, TIME_OF_DAY if today else "DATETIME_FORMAT")
     except OverflowError:
         text = formats.date_format(utc, "DATETIME_FORMAT")
-    return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text}
+    return {"utc": utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z", "text": text, "style": style}
 
 
 @register.simple_tag
@@ -102,10 +109,11 @@ def datetime_pattern() -> str:
 
 
 @register.simple_tag
-def time_html(moment: datetime | None) -> str:
+def time_html(moment: datetime | None, style: str = "") -> str:
     """The same <time> element as {% timestamp %}, as a value: ``{% time_html x as t %}`` can go inside
     a translated sentence, where each language puts it in its own place."""
-    return mark_safe(render_to_string("jobs/_timestamp.html", timestamp(moment)).strip())  # noqa: S308 (our template)
+    html = render_to_string("jobs/_timestamp.html", timestamp(moment, style))
+    return mark_safe(html.strip())  # noqa: S308 (our template)
 
 
 @register.filter

@@ -10,9 +10,24 @@
   var base = Number(regions[0].getAttribute("data-live-interval")) || 5;
   var delay = base;
   var timer = null;
-  // What the server sent, before local-time.js rewrote the times: the baseline for "nothing changed".
+  // What the server sent, before local-time.js rewrote the times: the baseline for "nothing changed". Stamps
+  // ([data-live-stamp], e.g. when the data was fetched) are left out: a new time alone is no change, and
+  // is shown without replacing the rest of the region.
   var served = {};
-  regions.forEach(function (region) { served[region.id] = region.innerHTML; });
+  regions.forEach(function (region) { served[region.id] = withoutStamps(region); });
+
+  function withoutStamps(element) {
+    var copy = element.cloneNode(true);
+    copy.querySelectorAll("[data-live-stamp]").forEach(function (stamp) { stamp.remove(); });
+    return copy.innerHTML;
+  }
+
+  function updateStamps(region, fresh) {
+    var current = region.querySelectorAll("[data-live-stamp]");
+    fresh.querySelectorAll("[data-live-stamp]").forEach(function (stamp, index) {
+      if (current[index]) { current[index].replaceWith(document.importNode(stamp, true)); }
+    });
+  }
 
   function schedule() {
     clearTimeout(timer);
@@ -27,12 +42,15 @@
       if (!fresh) { return true; }
       // Jobs ticked to stop together: the region waits until the choice is sent or cleared.
       if (region.querySelector("input[type=checkbox][form]:checked")) { return true; }
-      if (fresh.innerHTML !== served[region.id]) {
-        served[region.id] = fresh.innerHTML;
+      var content = withoutStamps(fresh);
+      if (content !== served[region.id]) {
+        served[region.id] = content;
         region.innerHTML = fresh.innerHTML;
-        if (window.dashboardLocalTimes) { window.dashboardLocalTimes(region); }
         changed = true;
+      } else {
+        updateStamps(region, fresh);
       }
+      if (window.dashboardLocalTimes) { window.dashboardLocalTimes(region); }
       return fresh.hasAttribute("data-live-interval");  // e.g. the job reached a final status
     });
     return changed;

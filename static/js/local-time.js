@@ -2,6 +2,7 @@
 // for the page's language (its DATETIME_FORMAT, in this script's data-pattern: "Y-m-d H:i:s T" in English,
 // "Y年n月j日 H:i:s T" in Chinese), so a time reads the same before and after this script; the UTC value stays
 // in the title (shown on hover). A pattern letter this script does not know leaves the server's text alone.
+// data-style="time" (how fresh a page's data is): a moment of today, in the browser's zone, as its time alone.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -27,15 +28,22 @@
     s: function (p) { return two(p.second); },
     T: function (p) { return p.timeZoneName; },
   };
-  function written(moment) {
+  var TIME_OF_DAY = "H:i:s";
+  function partsOf(moment) {
     var named = {};
     parts.formatToParts(moment).forEach(function (part) { named[part.type] = part.value; });
+    return named;
+  }
+  function sameDay(one, other) {
+    return one.year === other.year && one.month === other.month && one.day === other.day;
+  }
+  function written(named, format) {
     var text = "";
-    for (var index = 0; index < pattern.length; index += 1) {
-      var letter = pattern.charAt(index);
+    for (var index = 0; index < format.length; index += 1) {
+      var letter = format.charAt(index);
       if (letter === "\\") {
         index += 1;
-        text += pattern.charAt(index);
+        text += format.charAt(index);
       } else if (letters[letter]) {
         text += letters[letter](named);
       } else if (/[A-Za-z]/.test(letter)) {
@@ -50,7 +58,9 @@
     root.querySelectorAll("time[datetime]").forEach(function (element) {
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment)) { return; }
-      var text = written(moment);
+      var named = partsOf(moment);
+      var today = element.getAttribute("data-style") === "time" && sameDay(named, partsOf(new Date()));
+      var text = written(named, today ? TIME_OF_DAY : pattern);
       if (text !== null) { element.textContent = text; }
       element.title = "UTC: " + element.getAttribute("datetime");
     });
