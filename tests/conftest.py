@@ -29,6 +29,22 @@ PROJECT_B = "fedcba9876543210fedcba9876543210"
 ALICE_SECRET = "alice-SECRET-key-0000000000000000000000"
 
 
+def credential_form(**fields) -> dict:
+    """The credential form as a person fills it for an AK/SK credential of project B; ``fields`` change or add
+    some (the secret, the connection test box...)."""
+    form = {
+        "name": "Vision team",
+        "region": "cn-north-4",
+        "project_id": PROJECT_B,
+        "auth_kind": "aksk",
+        "access_key": "AKNEW000000000000000",
+        "iam_domain": "",
+        "iam_user": "",
+        "secret": "brand-NEW-secret-value-1111111111111111",
+    }
+    return form | fields
+
+
 # Tasks run where they are queued, in memory: a test sees their outcome at once, deterministically. Tests of a
 # real consumer run it in another process (tests/test_worker.py).
 HUEY.immediate = True

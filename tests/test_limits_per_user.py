@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import ApiToken, Credential
-from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential
+from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, credential_form, make_credential
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,7 @@ def _small_limits(settings):
 
 
 def new_credential_form(project_id: str = PROJECT_B, **overrides) -> dict:
-    return {
-        "name": "Vision team",
-        "region": "cn-north-4",
-        "project_id": project_id,
-        "auth_kind": "aksk",
-        "access_key": "AKNEW000000000000000",
-        "secret": "brand-NEW-secret-value-1111111111111111",
-        **overrides,
-    }
+    return credential_form(project_id=project_id) | overrides
 
 
 def fill_credentials(owner, count: int = 2) -> list[Credential]:

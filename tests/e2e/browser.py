@@ -36,6 +36,8 @@ PHONE = (390, 844)
 WAIT_SECONDS = 10
 HOW_TO_INSTALL = "install the Debian packages chromium and chromium-driver (tests/e2e/ensure_browser.sh does, as root)"
 
+LIVE_POLL_SECONDS = 5  # static/js/live.js: the first poll of a page's live region
+
 
 def start_chromium(profile: str) -> tuple[WebDriver | None, str]:
     """Headless Chromium with a fresh profile, or None and the reason it cannot be used."""

@@ -21,6 +21,7 @@ from simulator import seed  # noqa: E402
 from simulator.seed import DEMO  # noqa: E402
 from tests.conftest import make_job, store_list  # noqa: E402
 from tests.e2e.browser import (  # noqa: E402
+    LIVE_POLL_SECONDS,
     choose,
     click,
     find,
@@ -36,12 +37,9 @@ from tests.e2e.browser import (  # noqa: E402
     wait_for_query,
     wait_for_text,
 )
-from tests.e2e.people import PASSWORD, TEAM, USERNAME, detail_path  # noqa: E402
+from tests.e2e.people import PASSWORD, RUNNING, TEAM, USERNAME, detail_path  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-RUNNING = seed.DEMO_RUNNING_JOB_ID
-LIVE_POLL_SECONDS = 5  # static/js/live.js: the first poll of a page's live region
 
 
 def test_log_in_add_a_credential_and_test_the_connection(browser, live_server, simulator, person):

@@ -11,9 +11,9 @@ import pytest
 
 pytest.importorskip("selenium", reason="Selenium is not installed: install the project's test extras")
 
-from simulator import seed  # noqa: E402
 from simulator.seed import DEMO  # noqa: E402
 from tests.e2e.browser import (  # noqa: E402
+    LIVE_POLL_SECONDS,
     click,
     find,
     find_all,
@@ -25,12 +25,10 @@ from tests.e2e.browser import (  # noqa: E402
     wait_for_page,
     wait_for_text,
 )
-from tests.e2e.people import detail_path  # noqa: E402
+from tests.e2e.people import RUNNING, detail_path  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-RUNNING = seed.DEMO_RUNNING_JOB_ID
-LIVE_POLL_SECONDS = 5  # static/js/live.js: the first poll of a page's live region
 MISSING = 987654321
 
 

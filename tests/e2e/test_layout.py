@@ -23,6 +23,7 @@ from simulator import seed  # noqa: E402
 from tests import urlconf  # noqa: E402
 from tests.conftest import allow_operating  # noqa: E402
 from tests.e2e.browser import PHONE, find, open_logged_in, screenshot, wait  # noqa: E402
+from tests.e2e.people import RUNNING  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +40,6 @@ EXCLUDED = {
     "api-token-revoke": POST_ONLY,
     "set_language": "an action: a GET is sent back where it came from",
 }
-RUNNING = seed.DEMO_RUNNING_JOB_ID
 COMPLETED = seed.DEMO_STATUS_JOB_IDS[10]
 # Pages of one job that only make sense for a job in another status than the running one.
 JOB_FOR_PAGE = {"job-restart": COMPLETED}
