@@ -448,11 +448,20 @@ def job_new(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
     if isinstance(outcome.error, SecretUnreadable):
         return secret_unreadable(request, credential, outcome.error)
     if outcome.explanation is not None:
-        form.add_error(
-            None, _("ModelArts did not create the job: %(explanation)s") % {"explanation": outcome.explanation}
-        )
+        form.add_error(None, _creation_failed(job.name, outcome.error, outcome.explanation))
         return _new_job_page(request, credential, form, status=outcome.explanation.status)
     return _after_action(request, credential, outcome)
+
+
+def _creation_failed(name: str, error: Exception | None, explanation: failures.Explanation) -> str:
+    """What became of a creation that failed. When ModelArts got the request but its answer was lost or
+    unreadable, the job may exist, and this form will not send it again (actions.create)."""
+    if actions.may_have_acted(error):
+        return _(
+            "ModelArts did not confirm the job: %(explanation)s It may have been created even so: look for "
+            "“%(name)s” in the project's list before creating it again."
+        ) % {"explanation": explanation, "name": name}
+    return _("ModelArts did not create the job: %(explanation)s") % {"explanation": explanation}
 
 
 def _new_job_page(request: HttpRequest, credential: Credential, form: NewJobForm, status: int = 200) -> HttpResponse:
