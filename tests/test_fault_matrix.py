@@ -139,6 +139,7 @@ class Fault:
     writes_sent: int = 1  # how often a write reaches ModelArts: once, or not at all, or again after a 401
     # Write routes where the dashboard copes: ModelArts said is_success, and the write needs nothing else of the answer.
     copes_on: frozenset[str] = frozenset()
+    may_have_acted: bool = False  # ModelArts got the write, but its answer was lost or unreadable
 
     def fails(self, route: str) -> bool:
         return self.error is not None and route not in self.copes_on
@@ -149,8 +150,10 @@ class Fault:
 
 FAULTS = [
     Fault("connection-refused", errors.ConnectionFailed, "Connection refused", credential="closed-port", writes_sent=0),
-    Fault("read-timeout", errors.UpstreamTimeout, TIMED_OUT, inject=play("timeout", delay_ms=1000)),
-    Fault("slow-answer", errors.UpstreamTimeout, TIMED_OUT, inject=play("slow", delay_ms=700)),
+    Fault(
+        "read-timeout", errors.UpstreamTimeout, TIMED_OUT, inject=play("timeout", delay_ms=1000), may_have_acted=True
+    ),
+    Fault("slow-answer", errors.UpstreamTimeout, TIMED_OUT, inject=play("slow", delay_ms=700), may_have_acted=True),
     Fault(
         "rate-limited",
         errors.Busy,
@@ -158,17 +161,45 @@ FAULTS = [
         "ModelArts.6101",
         inject=play("rate_limit", retry_after=5),
     ),
-    Fault("http-500", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("http_500")),
-    Fault("http-502", errors.ServiceError, "Backend unavailable.", "APIGW.0201", inject=play("http_502")),
+    Fault(
+        "http-500",
+        errors.ServiceError,
+        "Internal error.",
+        "ModelArts.0010",
+        inject=play("http_500"),
+        may_have_acted=True,
+    ),
+    Fault(
+        "http-502",
+        errors.ServiceError,
+        "Backend unavailable.",
+        "APIGW.0201",
+        inject=play("http_502"),
+        may_have_acted=True,
+    ),
     Fault("http-503", errors.Busy, "HTTP 503 with a non-JSON answer (text/html body", inject=play("http_503")),
-    Fault("http-504", errors.UpstreamTimeout, "Backend timeout.", "APIGW.0201", inject=play("http_504")),
+    Fault(
+        "http-504",
+        errors.UpstreamTimeout,
+        "Backend timeout.",
+        "APIGW.0201",
+        inject=play("http_504"),
+        may_have_acted=True,
+    ),
     Fault(
         "html-instead-of-json",
         errors.ServiceError,
         "HTTP 502 with a non-JSON answer (text/html body",
         inject=play("html"),
+        may_have_acted=True,
     ),
-    Fault("truncated-json", errors.BadResponse, "The answer is not valid JSON", inject=play("malformed_json")),
+    Fault(
+        "truncated-json",
+        errors.BadResponse,
+        "The answer is not valid JSON",
+        inject=play("malformed_json"),
+        may_have_acted=True,
+    ),
     Fault(
         "wrong-types",
         errors.BadResponse,
@@ -179,19 +210,38 @@ FAULTS = [
         },
         inject=play("wrong_types"),
         copes_on=frozenset({"stop", "restart", "update", "delete"}),
+        may_have_acted=True,
     ),
-    Fault("deeply-nested", errors.BadResponse, "nested more than 32 levels deep", inject=play("deeply_nested")),
+    Fault(
+        "deeply-nested",
+        errors.BadResponse,
+        "nested more than 32 levels deep",
+        inject=play("deeply_nested"),
+        may_have_acted=True,
+    ),
     Fault(
         "huge-answer",
         errors.BadResponse,
         f"larger than {MAX_RESPONSE_BYTES} bytes",
         advice="Try again; if ModelArts really sends answers this large, raise MODELARTS_MAX_RESPONSE_BYTES.",
         inject=play("huge", size_bytes=HUGE_BYTES),
+        may_have_acted=True,
     ),
     Fault(
-        "is-success-false", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("is_success_false")
+        "is-success-false",
+        errors.ServiceError,
+        "Internal error.",
+        "ModelArts.0010",
+        inject=play("is_success_false"),
+        may_have_acted=True,
     ),
-    Fault("connection-dropped", errors.ConnectionFailed, "closed without an answer", inject=play("reset")),
+    Fault(
+        "connection-dropped",
+        errors.ConnectionFailed,
+        "closed without an answer",
+        inject=play("reset"),
+        may_have_acted=True,
+    ),
     Fault(
         "wrong-secret-key",
         errors.AuthenticationFailed,
@@ -596,6 +646,8 @@ RESTARTABLE_JOB_ID = seed.DEMO_STATUS_JOB_IDS[10]  # completed: ModelArts restar
 NEW_JOB = {"job_name": "fault-matrix-job", "train_url": "obs://bucket/logs/"}
 
 
+# What a page says of a write that failed: when ModelArts may have done it even so, and when it cannot have.
+PAGE_OUTCOMES = {"project-stop": ("the stop was not confirmed", "was not stopped")}
 FORM_ERROR = html_part(r'<ul class="errorlist nonfield".*?</ul>')
 
 
@@ -758,6 +810,9 @@ def assert_write_failed(sent: Sent, fault: Fault, write: Write) -> str:
         target = address(write.redirect, sent.credential, sent.job_id)
         assert (sent.response.status_code, sent.response["Location"]) == (302, target)
         shown = ERROR_MESSAGE(sent.browser.get(target).content.decode()) or ""
+        # Whether it was done: "not done" only when ModelArts cannot have done it.
+        unknown, failed = PAGE_OUTCOMES.get(write.name, ("Not confirmed:", "Not done:"))
+        assert (unknown if fault.may_have_acted else failed) in shown
     assert words in shown, f"{words!r} not in {shown!r}"
     if fault.code:
         assert fault.code in shown
@@ -766,8 +821,12 @@ def assert_write_failed(sent: Sent, fault: Fault, write: Write) -> str:
         assert CachedJob.objects.get(job_id=sent.job_id).status == 8
     else:
         assert sent.after == sent.before  # no row changed, none added or removed
-    if write.route == "create":
-        assert not JobCreation.objects.exists()  # the same form may be sent again
+    if write.route == "create" and not write.api:
+        # Kept while the job may exist, so that the same form never makes a second one; else it may be sent again.
+        assert JobCreation.objects.filter(job_id=None).exists() == fault.may_have_acted
+        assert ("did not confirm the job" if fault.may_have_acted else "did not create the job") in shown
+    elif write.route == "create":
+        assert not JobCreation.objects.exists()  # a script decides itself whether to send it again
     if not write.policy or sent.writes:  # the policy's run stops at its check when that fails
         event = write_event(sent, write)
         assert not event.success
