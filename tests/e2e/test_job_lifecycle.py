@@ -39,7 +39,9 @@ from tests.e2e.people import USERNAME, detail_path  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PACE_SECONDS = 1  # each intermediate status lasts this long in the simulator
+# Each intermediate status lasts this long in the simulator: shorter than the page's poll (5 s), so each change is
+# due by the next poll, and long enough that a new job's page, on a busy machine, loads before the job runs.
+PACE_SECONDS = 2
 LIVE_SECONDS = 30  # a poll comes every 5 s, doubling while nothing changes: a few polls' worth
 LIST_PATH = f"/projects/{DEMO.project_id}/visualization-jobs/"
 NEW_JOB_PATH = f"{LIST_PATH}new/"
