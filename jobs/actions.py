@@ -31,7 +31,7 @@ from accounts.models import Credential
 from audit import log as audit
 from audit.models import AuditEvent
 from modelarts.client import CreatedJob, ModelArtsClient, Schedule, VisualizationJob
-from modelarts.errors import ModelArtsError
+from modelarts.errors import BadResponse, ConnectionFailed, ModelArtsError, ServiceError, UpstreamTimeout
 
 from . import details, failures
 from .clients import client_for
@@ -258,9 +258,10 @@ def create(request: HttpRequest, credential: Credential, token: UUID, job: NewJo
 
     The token's row is inserted first (unique): a second sending of the same form, in this process or another,
     raises AlreadySent instead of asking ModelArts again. A refused creation deletes the row, so the same form,
-    corrected, may be sent again. The new job's row comes from ModelArts' answer, so its page and the lists
-    show it before the next refresh and its page's first look at it is not a lookup of an unknown job
-    (which the per-user lookup limit counts).
+    corrected, may be sent again; a creation that failed after ModelArts may have acted on it keeps the row
+    (``may_have_acted``), so the same form never makes a second job. The new job's row comes from ModelArts'
+    answer, so its page and the lists show it before the next refresh and its page's first look at it is not a
+    lookup of an unknown job (which the per-user lookup limit counts).
     """
     JobCreation.objects.filter(created__lt=timezone.now() - timedelta(seconds=TOKEN_SECONDS)).delete()
     try:
@@ -273,9 +274,20 @@ def create(request: HttpRequest, credential: Credential, token: UUID, job: NewJo
     if outcome.error is None:
         claim.job_id = outcome.job_id
         claim.save(update_fields=["job_id"])
-    else:
+    elif not may_have_acted(outcome.error):
         claim.delete()
+    # Else the claim stays without a job: ModelArts may have created it, and the same form is not sent again.
     return outcome
+
+
+def may_have_acted(error: Exception | None) -> bool:
+    """Whether ModelArts may have carried a write out although the dashboard saw it fail: the request reached it,
+    but the answer was lost (a timeout, a connection closed without an answer), unreadable, or a failure of
+    ModelArts' own (5xx), which says nothing of what it had done by then. A refusal, a throttling, or a request
+    that never left did nothing."""
+    if not isinstance(error, ModelArtsError) or error.unsent:
+        return False
+    return isinstance(error, ConnectionFailed | UpstreamTimeout | BadResponse | ServiceError)
 
 
 def create_job(request: HttpRequest, credential: Credential, job: NewJob) -> Outcome:

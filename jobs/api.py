@@ -6,6 +6,7 @@ Who may call them is api_auth's business. Every answer is JSON, failures include
 and a project is looked up among the viewer's own credentials only, as on pages.
 """
 
+import math
 from functools import wraps
 from typing import Any
 
@@ -26,6 +27,7 @@ from accounts.crypto import SecretUnreadable
 from accounts.models import Credential
 from dashboard import __version__
 from dashboard.http import AuthenticatedHttpRequest
+from modelarts.client import VisualizationJob
 from modelarts.errors import ModelArtsError
 
 from . import actions, details, failures, listing, lookup_limit, upstream_limit
@@ -415,7 +417,44 @@ def _act(request: AuthenticatedHttpRequest, project_id: str, job_id: int, name: 
     try:  # a job not in the cached list: ModelArts is asked for it, afresh since the action dropped its details
         return Status(status, JobDetail.model_validate(details.get_job(credential, job_id)))
     except (ModelArtsError, SecretUnreadable, lookup_limit.LookupRateLimited, upstream_limit.UpstreamBusy) as error:
-        return _lookup_failed(error)
+        return Status(status, _accepted_unread(outcome, description, error))
+
+
+# The status a job has once ModelArts accepted the action, as far as the dashboard can tell without asking.
+STATUS_AFTER = {"stop": actions.STOPPING_STATUS, "restart": actions.QUEUED_STATUS}
+UNKNOWN_STATUS = 0
+READ_AGAIN_SECONDS = 5
+
+
+def _accepted_unread(outcome: actions.Outcome, description: str, error: failures.Explainable) -> JobDetail:
+    """ModelArts accepted the action, but the job could not be read back just after. The answer still says it was
+    accepted: a failure's status would have a script send the action again. It holds what the action set, and a
+    notice saying why the rest is missing."""
+    name = outcome.operation.name
+    job = VisualizationJob(
+        job_id=outcome.job_id,
+        job_name=outcome.job_name,
+        status=STATUS_AFTER.get(name, UNKNOWN_STATUS),
+        create_time=None,
+        duration_ms=None,
+        job_desc=description,
+        service_url="",
+        train_url="",
+        resource_id="",
+        remaining_duration_ms=None,
+    )
+    explanation = failures.explain(error)
+    answer = JobDetail.model_validate(job)
+    answer.notice = Notice(
+        code="details_unavailable",
+        message=(
+            f"ModelArts accepted the {name}, but the job could not be read back just after: {explanation.title} "
+            f"{explanation.message} Only job_id and what the {name} set are known; ask for the job again."
+        ),
+        fetched_at=outcome.at,
+        retry_after=max(READ_AGAIN_SECONDS, math.ceil(getattr(error, "retry_after", None) or 0)),
+    )
+    return answer
 
 
 ACCEPTED_JOB = (

@@ -119,13 +119,15 @@ class Job(Schema):
 
 
 class Notice(Schema):
-    """Present only when ModelArts was not asked: the job's fields are those of the project's cached list, from
-    fetched_at, because the server was already waiting on ModelArts for as many requests as it lets wait (code
-    upstream_busy)."""
+    """Present only when the job's fields are not ModelArts' answer of just now. Code upstream_busy: ModelArts was
+    not asked, because the server was already waiting on it for as many requests as it lets wait; the fields are
+    those of the project's cached list, from fetched_at. Code details_unavailable: ModelArts accepted an action,
+    but the job could not be read back just after; only job_id and what the action sets are known (status 9
+    after a stop, 7 after a restart, the new job_desc, else 0 and empty fields)."""
 
-    code: Literal["upstream_busy"]
+    code: Literal["upstream_busy", "details_unavailable"]
     message: str
-    fetched_at: Moment = Field(description="When the row was fetched.")
+    fetched_at: Moment = Field(description="When the row was fetched, or when the action was accepted.")
     retry_after: int = Field(ge=1, description="Seconds until current details.")
 
 

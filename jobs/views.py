@@ -373,11 +373,7 @@ def _after_action(request: HttpRequest, credential: Credential, outcome: actions
     if isinstance(outcome.error, SecretUnreadable):
         return secret_unreadable(request, credential, outcome.error)
     if outcome.explanation is not None:
-        messages.error(
-            request,
-            _("%(requested)s Not done: %(explanation)s")
-            % {"requested": outcome.requested, "explanation": outcome.explanation},
-        )
+        messages.error(request, _action_failed(outcome, outcome.explanation))
     elif outcome.operation.follows:
         follow = _("This page follows the job until ModelArts shows the change.")
         messages.success(request, f"{outcome.requested} {follow}")
@@ -386,6 +382,21 @@ def _after_action(request: HttpRequest, credential: Credential, outcome: actions
     if outcome.operation.name == "delete" and outcome.error is None:
         return redirect("project-jobs", project_id=credential.project_id)
     return redirect("job-detail", project_id=credential.project_id, job_id=outcome.job_id)
+
+
+def _action_failed(outcome: actions.Outcome, explanation: failures.Explanation) -> str:
+    """What was asked and why it failed. When ModelArts got the request but its answer was lost or unreadable,
+    it may have acted even so: the message does not say "not done"."""
+    words = {"requested": outcome.requested, "explanation": explanation}
+    if actions.may_have_acted(outcome.error):
+        return (
+            _(
+                "%(requested)s Not confirmed: %(explanation)s ModelArts may have done it even so: the job's status "
+                "shows whether it did."
+            )
+            % words
+        )
+    return _("%(requested)s Not done: %(explanation)s") % words
 
 
 @require_http_methods(["GET", "POST"])
@@ -483,11 +494,20 @@ def job_new(request: AuthenticatedHttpRequest, project_id: str) -> HttpResponse:
     if isinstance(outcome.error, SecretUnreadable):
         return secret_unreadable(request, credential, outcome.error)
     if outcome.explanation is not None:
-        form.add_error(
-            None, _("ModelArts did not create the job: %(explanation)s") % {"explanation": outcome.explanation}
-        )
+        form.add_error(None, _creation_failed(job.name, outcome.error, outcome.explanation))
         return _new_job_page(request, credential, form, status=outcome.explanation.status)
     return _after_action(request, credential, outcome)
+
+
+def _creation_failed(name: str, error: Exception | None, explanation: failures.Explanation) -> str:
+    """What became of a creation that failed. When ModelArts got the request but its answer was lost or
+    unreadable, the job may exist, and this form will not send it again (actions.create)."""
+    if actions.may_have_acted(error):
+        return _(
+            "ModelArts did not confirm the job: %(explanation)s It may have been created even so: look for "
+            "“%(name)s” in the project's list before creating it again."
+        ) % {"explanation": explanation, "name": name}
+    return _("ModelArts did not create the job: %(explanation)s") % {"explanation": explanation}
 
 
 def _new_job_page(request: HttpRequest, credential: Credential, form: NewJobForm, status: int = 200) -> HttpResponse:
@@ -541,14 +561,15 @@ def _stop_jobs(request: AuthenticatedHttpRequest, credential: Credential, jobs: 
         outcome = actions.perform(request, credential, job.job_id, stop)
         if isinstance(outcome.error, SecretUnreadable):
             return secret_unreadable(request, credential, outcome.error)
+        words = {"job": outcome.job_label, "explanation": outcome.explanation}
         if outcome.explanation is None:
             stopped.append(outcome.job_label)
-        else:
+        elif actions.may_have_acted(outcome.error):
             messages.error(
-                request,
-                _("%(job)s was not stopped: %(explanation)s")
-                % {"job": outcome.job_label, "explanation": outcome.explanation},
+                request, _("%(job)s: the stop was not confirmed: %(explanation)s It may have stopped even so.") % words
             )
+        else:
+            messages.error(request, _("%(job)s was not stopped: %(explanation)s") % words)
     if stopped:
         messages.success(
             request,

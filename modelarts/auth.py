@@ -136,7 +136,12 @@ class IamTokenAuth(requests.auth.AuthBase):
         return "modelarts-iam-refusals:" + hmac.new(self._binding_key, identity.encode(), hashlib.sha256).hexdigest()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers[TOKEN_HEADER] = self.token()
+        """Called before the request is sent: without a token it is never sent."""
+        try:
+            request.headers[TOKEN_HEADER] = self.token()
+        except ModelArtsError as error:
+            error.unsent = True
+            raise
         return request
 
     def renew(self) -> bool:

@@ -17,7 +17,11 @@ from .text import clean
 
 
 class ModelArtsError(Exception):
-    """``message`` is ModelArts' own words, or the transport's; empty when the answer had none."""
+    """``message`` is ModelArts' own words, or the transport's; empty when the answer had none. ``unsent``: the
+    failure came before any of the request left (no connection made, no IAM token to send it with), so ModelArts
+    cannot have acted on it."""
+
+    unsent = False
 
     def __init__(self, message: str = "", *, code: str = "", http_status: int | None = None, request_id: str = ""):
         super().__init__(message)
@@ -43,7 +47,12 @@ def _rebuild(error_class: type[ModelArtsError], args: tuple[Any, ...], fields: d
 
 
 class ConnectionFailed(ModelArtsError):
-    """No connection to ModelArts or IAM: refused, reset, unresolvable, or not made in time."""
+    """No connection to ModelArts or IAM: refused, reset, unresolvable, or not made in time. ``unsent`` when no
+    connection was made; a connection closed without an answer may have carried the whole request."""
+
+    def __init__(self, message: str = "", *, unsent: bool = False, **fields: Any):
+        super().__init__(message, **fields)
+        self.unsent = unsent
 
 
 class UpstreamTimeout(ModelArtsError):

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from .errors import BadResponse, ConnectionFailed, ModelArtsError, ResponseTooLarge, UpstreamTimeout
 
@@ -44,16 +45,17 @@ def send(
         _read_body(response, max_response_bytes, host)
         return response
     except requests.ConnectTimeout as exc:
-        raise ConnectionFailed(f"Timed out connecting to {host} after {timeouts.connect:g} s.") from exc
+        message = f"Timed out connecting to {host} after {timeouts.connect:g} s."
+        raise ConnectionFailed(message, unsent=True) from exc
     except requests.ReadTimeout as exc:
         raise UpstreamTimeout(f"{host} did not answer within {timeouts.read:g} s.") from exc
     except requests.ConnectionError as exc:
-        raise ConnectionFailed(f"Could not connect to {host}{_reason(exc)}.") from exc
+        raise ConnectionFailed(f"Could not connect to {host}{_reason(exc)}.", unsent=_never_connected(exc)) from exc
     except (requests.RequestException, ValueError) as exc:  # ValueError: http.client refusing a header
         failure = type(exc).__name__
     except OSError as exc:  # requests' own refusal to start: the CA bundle named in REQUESTS_CA_BUNDLE is missing
         raise ConnectionFailed(
-            f"Could not connect to {host}: the CA bundle in REQUESTS_CA_BUNDLE cannot be read."
+            f"Could not connect to {host}: the CA bundle in REQUESTS_CA_BUNDLE cannot be read.", unsent=True
         ) from exc
     # Raised outside the handler, so that neither __cause__ nor __context__ keeps the original: its text
     # quotes the offending header value, which may be an Authorization header or a token.
@@ -120,6 +122,13 @@ def _too_deep(response: requests.Response) -> BadResponse:
     return BadResponse(
         f"The answer is nested more than {MAX_JSON_DEPTH} levels deep.", http_status=response.status_code
     )
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """Whether the connection itself failed (refused, unresolvable, its TLS refused), before any of the request
+    was sent; rather than closed without an answer, after the request may have gone."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.SSLError))
 
 
 def _reason(exc: Exception) -> str:

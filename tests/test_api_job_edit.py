@@ -3,6 +3,7 @@ answer (200) is the changed job; a body the schema refuses is a 400 naming the f
 (Who may call it: tests/test_api_write_access.py.)"""
 
 import pytest
+import requests
 import responses
 
 from audit.models import AuditEvent
@@ -30,6 +31,22 @@ def test_the_description_changes_and_the_job_is_answered(alice_credential, opera
     row.refresh_from_db()
     assert row.job_desc == "lr 0.1 ✓"
     assert "lr 0.1" in AuditEvent.objects.get(action=AuditEvent.Action.JOB_EDIT).detail
+
+
+@responses.activate
+def test_a_changed_description_whose_job_cannot_be_read_back_is_still_a_200(alice_credential, operator, settings):
+    """Not in the cached list, and ModelArts times out on the read after accepting: the change is answered."""
+    settings.MODELARTS_RETRIES = 0
+    responses.put(JOB_URL, json=ACCEPTED)
+    responses.get(JOB_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+
+    response = call(TokenClient(operator), EDIT, job_desc="lr 0.1")
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["job_desc"], answer["status"], answer["notice"]["code"]) == ("lr 0.1", 0, "details_unavailable")
+    assert "ModelArts accepted the edit" in answer["notice"]["message"]
+    assert len(writes()) == 1
 
 
 @responses.activate

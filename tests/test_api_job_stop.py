@@ -63,6 +63,26 @@ def test_a_job_not_in_the_cached_list_is_asked_of_modelarts_after_the_stop(alice
 
 
 @responses.activate
+def test_an_accepted_stop_whose_job_cannot_be_read_back_is_still_a_202(alice_credential, operator, settings):
+    """A failure's status would tell a script the stop failed, and have it send the stop again."""
+    settings.MODELARTS_RETRIES = 0
+    responses.post(f"{JOB_URL}/stop", json=ACCEPTED)
+    responses.get(JOB_URL, status=500, json=refusal("Internal error.", "ModelArts.0010"))
+
+    response = call(TokenClient(operator), STOP)
+
+    assert response.status_code == 202
+    answer = response.json()
+    assert (answer["job_id"], answer["status"], answer["status_label"]) == (JOB_ID, 9, "Being canceled")
+    assert answer["notice"]["code"] == "details_unavailable"
+    assert "ModelArts accepted the stop" in answer["notice"]["message"]
+    assert "ModelArts.0010: Internal error." in answer["notice"]["message"]
+    assert answer["notice"]["retry_after"] >= 1
+    assert [call.request.method for call in responses.calls] == ["POST", "GET"]
+    assert AuditEvent.objects.get(action=AuditEvent.Action.JOB_STOP).success
+
+
+@responses.activate
 def test_a_status_that_refuses_a_stop_is_a_409_not_allowed_in_status(alice_credential, operator):
     store_job(alice_credential, 12)
     responses.post(f"{JOB_URL}/stop", status=400, json=refusal("The job status does not allow stopping."))

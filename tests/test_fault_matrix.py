@@ -10,8 +10,16 @@ shown, and nothing lost from the database. ``test_failure_is_explained`` checks 
 failure carries the error's title and advice (jobs/failures.py), so a page that lacks them fails
 alone without hiding anything else.
 
-To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES. A new URL fails
-``test_every_page_that_reaches_modelarts_is_in_the_matrix`` until it is in PAGES or in EXCLUDED with a reason.
+The writes go through the same faults (``test_write_under_fault``): every action on a job on its page and
+through the API (stop, restart, edit, delete, create, the project's bulk stop) and the auto-stop policy's run.
+Each must fail with a clear message and the right status (a page redirects to where it says what became
+of the action; the "New job" form and the API answer with the failure's status), audit the failure,
+change no cached row, and reach ModelArts once: a write is never sent again, except after a 401 (refused before
+ModelArts acted) and on a connection error before anything was sent.
+
+To add a fault, append a ``Fault`` to FAULTS; to add a page, a ``Page`` to PAGES, or a ``Write`` to WRITES. A
+new URL fails ``test_every_page_that_reaches_modelarts_is_in_the_matrix`` until it is in PAGES or WRITES, or in
+EXCLUDED with a reason.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from html import unescape
+from uuid import uuid4
 
 import pytest
 from django.http import HttpResponse
@@ -29,9 +38,11 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from accounts.models import Credential
-from jobs import clients, failures, refresh
-from jobs.models import CachedJob
+from accounts.models import ApiToken, Credential
+from audit.models import AuditEvent
+from dashboard.redaction import MASK
+from jobs import actions, clients, failures, policies, refresh
+from jobs.models import AutoStopFailure, AutoStopPolicy, CachedJob, JobCreation
 from modelarts import errors
 from modelarts.client import VisualizationJob
 from simulator import seed
@@ -58,6 +69,11 @@ HUGE_BYTES = 1024 * 1024
 # Faults
 
 
+# The writes that act on one job (a missing job applies to them); WRITES, below, has them all.
+JOB_WRITES = frozenset(
+    {"job-stop", "job-restart", "job-edit", "job-delete", "project-stop", "api-stop", "api-restart", "api-edit"}
+    | {"api-delete"}
+)
 Inject = Callable[[Simulator, Credential], None]
 
 
@@ -119,16 +135,25 @@ class Fault:
     inject: Inject = nothing
     job_id: int = JOB_ID  # the job a detail page asks for
     token_calls: int | None = None  # IAM token requests expected in all (renewals, no loops)
-    only_on: frozenset[str] | None = None  # page names; None: every page
+    only_on: frozenset[str] | None = None  # page and write names; None: every page and write
+    writes_sent: int = 1  # how often a write reaches ModelArts: once, or not at all, or again after a 401
+    # Write routes where the dashboard copes: ModelArts said is_success, and the write needs nothing else of the answer.
+    copes_on: frozenset[str] = frozenset()
+    may_have_acted: bool = False  # ModelArts got the write, but its answer was lost or unreadable
+
+    def fails(self, route: str) -> bool:
+        return self.error is not None and route not in self.copes_on
 
     def words(self, route: str) -> str:
         return self.says[route] if isinstance(self.says, dict) else self.says
 
 
 FAULTS = [
-    Fault("connection-refused", errors.ConnectionFailed, "Connection refused", credential="closed-port"),
-    Fault("read-timeout", errors.UpstreamTimeout, TIMED_OUT, inject=play("timeout", delay_ms=1000)),
-    Fault("slow-answer", errors.UpstreamTimeout, TIMED_OUT, inject=play("slow", delay_ms=700)),
+    Fault("connection-refused", errors.ConnectionFailed, "Connection refused", credential="closed-port", writes_sent=0),
+    Fault(
+        "read-timeout", errors.UpstreamTimeout, TIMED_OUT, inject=play("timeout", delay_ms=1000), may_have_acted=True
+    ),
+    Fault("slow-answer", errors.UpstreamTimeout, TIMED_OUT, inject=play("slow", delay_ms=700), may_have_acted=True),
     Fault(
         "rate-limited",
         errors.Busy,
@@ -136,35 +161,87 @@ FAULTS = [
         "ModelArts.6101",
         inject=play("rate_limit", retry_after=5),
     ),
-    Fault("http-500", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("http_500")),
-    Fault("http-502", errors.ServiceError, "Backend unavailable.", "APIGW.0201", inject=play("http_502")),
+    Fault(
+        "http-500",
+        errors.ServiceError,
+        "Internal error.",
+        "ModelArts.0010",
+        inject=play("http_500"),
+        may_have_acted=True,
+    ),
+    Fault(
+        "http-502",
+        errors.ServiceError,
+        "Backend unavailable.",
+        "APIGW.0201",
+        inject=play("http_502"),
+        may_have_acted=True,
+    ),
     Fault("http-503", errors.Busy, "HTTP 503 with a non-JSON answer (text/html body", inject=play("http_503")),
-    Fault("http-504", errors.UpstreamTimeout, "Backend timeout.", "APIGW.0201", inject=play("http_504")),
+    Fault(
+        "http-504",
+        errors.UpstreamTimeout,
+        "Backend timeout.",
+        "APIGW.0201",
+        inject=play("http_504"),
+        may_have_acted=True,
+    ),
     Fault(
         "html-instead-of-json",
         errors.ServiceError,
         "HTTP 502 with a non-JSON answer (text/html body",
         inject=play("html"),
+        may_have_acted=True,
     ),
-    Fault("truncated-json", errors.BadResponse, "The answer is not valid JSON", inject=play("malformed_json")),
+    Fault(
+        "truncated-json",
+        errors.BadResponse,
+        "The answer is not valid JSON",
+        inject=play("malformed_json"),
+        may_have_acted=True,
+    ),
     Fault(
         "wrong-types",
         errors.BadResponse,
-        {"detail": "The field 'job_id' is missing", "list": "'jobs' should be a list, got dict"},
+        {
+            "detail": "The field 'job_id' is missing",
+            "list": "'jobs' should be a list, got dict",
+            "create": "The field 'job_id' is missing",
+        },
         inject=play("wrong_types"),
+        copes_on=frozenset({"stop", "restart", "update", "delete"}),
+        may_have_acted=True,
     ),
-    Fault("deeply-nested", errors.BadResponse, "nested more than 32 levels deep", inject=play("deeply_nested")),
+    Fault(
+        "deeply-nested",
+        errors.BadResponse,
+        "nested more than 32 levels deep",
+        inject=play("deeply_nested"),
+        may_have_acted=True,
+    ),
     Fault(
         "huge-answer",
         errors.BadResponse,
         f"larger than {MAX_RESPONSE_BYTES} bytes",
         advice="Try again; if ModelArts really sends answers this large, raise MODELARTS_MAX_RESPONSE_BYTES.",
         inject=play("huge", size_bytes=HUGE_BYTES),
+        may_have_acted=True,
     ),
     Fault(
-        "is-success-false", errors.ServiceError, "Internal error.", "ModelArts.0010", inject=play("is_success_false")
+        "is-success-false",
+        errors.ServiceError,
+        "Internal error.",
+        "ModelArts.0010",
+        inject=play("is_success_false"),
+        may_have_acted=True,
     ),
-    Fault("connection-dropped", errors.ConnectionFailed, "closed without an answer", inject=play("reset")),
+    Fault(
+        "connection-dropped",
+        errors.ConnectionFailed,
+        "closed without an answer",
+        inject=play("reset"),
+        may_have_acted=True,
+    ),
     Fault(
         "wrong-secret-key",
         errors.AuthenticationFailed,
@@ -180,16 +257,17 @@ FAULTS = [
         f"Visualization job {MISSING_JOB_ID} does not exist.",
         "ModelArts.0104",
         job_id=MISSING_JOB_ID,
-        only_on=frozenset({"detail", "detail-cached", "api-detail"}),
+        only_on=frozenset({"detail", "detail-cached", "api-detail", *JOB_WRITES}),
     ),
     Fault(
         "malformed-stored-access-key",
         errors.CredentialMalformed,
         "The access key contains a space, a line break",
         inject=stored_access_key(DEMO.access_key + "\r\nX-Injected: 1"),
+        writes_sent=0,
     ),
     # With an IAM password credential: tokens.
-    Fault("token-expired", None, credential="iam", inject=token_expired(), token_calls=2),
+    Fault("token-expired", None, credential="iam", inject=token_expired(), token_calls=2, writes_sent=2),
     Fault(
         "token-expired-iam-down",
         errors.Busy,
@@ -206,6 +284,7 @@ FAULTS = [
         credential="iam",
         inject=tokens_live(0),
         token_calls=2,
+        writes_sent=2,
     ),
     Fault(
         "iam-timeout",
@@ -214,6 +293,7 @@ FAULTS = [
         credential="iam",
         inject=play("timeout", route="token", delay_ms=1000),
         token_calls=1,
+        writes_sent=0,
     ),
     Fault(
         "wrong-iam-password",
@@ -222,6 +302,7 @@ FAULTS = [
         advice="Check the IAM domain (account) name, user name and password, and the project id.",
         credential="iam-wrong-password",
         token_calls=1,
+        writes_sent=0,
     ),
 ]
 
@@ -381,8 +462,6 @@ PAGES = [
 
 
 NO_MODELARTS = "never reaches ModelArts"
-# Not yet against the simulator's writes: tests/test_view_job_<action>.py explain refusals and failures meanwhile.
-ACTION = "an action on a job (its confirmation page is the detail page's lookup)"
 # Pages that are not in the matrix, and why.
 EXCLUDED = {
     "home": "refreshes stale lists too, but shows only that the last refresh failed: the project page says why",
@@ -404,22 +483,17 @@ EXCLUDED = {
     "password_reset_confirm": NO_MODELARTS,
     "password_reset_complete": NO_MODELARTS,
     "set_language": NO_MODELARTS,
-    "job-stop": ACTION,
-    "job-restart": ACTION,
-    "job-edit": ACTION,
-    "job-delete": ACTION,
-    # Its worker's failures are recorded per job and shown: tests/test_auto_stop_enforcement.py.
-    "auto-stop": "never reaches ModelArts itself: the preview reads the cached list; the worker stops",
-    "job-new": "an action: creating a job; tests/test_view_job_new.py explains ModelArts' refusals and failures",
-    "project-stop": "stops each chosen job through the same action as job-stop; its form page reads only the list",
-    "api-job-stop": "an API write: its failures are the action's, tested in tests/test_api_job_stop.py",
-    "api-job-restart": "an API write: its failures are the action's, tested in tests/test_api_job_restart.py",
     **admin_pages(NO_MODELARTS),
 }
 
 
+def covered() -> set[str]:
+    """The URL names the matrix visits: its pages, and its writes (the auto-stop page's through the policy's run)."""
+    return {page.url for page in PAGES} | {write.url for write in WRITES}
+
+
 def test_every_page_that_reaches_modelarts_is_in_the_matrix(with_mail):
-    assert_every_page_decided({page.url for page in PAGES}, EXCLUDED)
+    assert_every_page_decided(covered(), EXCLUDED)
 
 
 def address(name: str, credential: Credential, job_id: int) -> str:
@@ -562,4 +636,246 @@ def test_failure_is_explained(visit, fault, page):
     shown = visit(fault, page).error_shown(page)
 
     assert failures.FAILURES[fault.error].title in shown
+    assert (fault.advice or failures.FAILURES[fault.error].advice) in shown
+
+
+# Writes: every action on a job, on its page and through the API, and the project's auto-stop policy.
+#
+# The fault plays on the write itself (the simulator's write route); what a fault does to the credential
+# (a closed port, a wrong key, a skewed clock, IAM) applies to every call. A write is never sent twice, except
+# again after a 401 (the gateway refused it before ModelArts did anything) and on a connection error before
+# anything was sent (a closed port: nothing reaches the simulator). Retries are on in these cases, so a write
+# retried after a timeout, a 5xx or a throttling would show in the simulator's count.
+
+WRITE_RETRIES = 2
+RESTARTABLE_JOB_ID = seed.DEMO_STATUS_JOB_IDS[10]  # completed: ModelArts restarts it
+NEW_JOB = {"job_name": "fault-matrix-job", "train_url": "obs://bucket/logs/"}
+
+
+# What a page says of a write that failed: when ModelArts may have done it even so, and when it cannot have.
+PAGE_OUTCOMES = {"project-stop": ("the stop was not confirmed", "was not stopped")}
+FORM_ERROR = html_part(r'<ul class="errorlist nonfield".*?</ul>')
+
+
+@dataclass(frozen=True)
+class Write:
+    name: str
+    url: str  # the URL name
+    route: str  # the simulator's route for the write
+    method: str = "post"
+    body: dict | None = None  # a form's fields, or the API's JSON body
+    api: bool = False
+    restart: bool = False  # acts on a job that ModelArts restarts (a completed one), not the running one
+    redirect: str | None = None  # a page: where it sends the browser, failed or not (None: the form again)
+    accepted: str | None = None  # a page: where it sends the browser once ModelArts accepted the write
+    accepted_status: int = 302
+    policy: bool = False  # not a request: the worker's auto-stop run
+
+    @property
+    def operation(self) -> str:
+        return "create" if self.route == "create" else "edit" if self.route == "update" else self.route
+
+
+WRITES = [
+    Write("job-stop", "job-stop", "stop", redirect="job-detail", accepted="job-detail"),
+    Write("job-restart", "job-restart", "restart", restart=True, redirect="job-detail", accepted="job-detail"),
+    Write(
+        "job-edit", "job-edit", "update", body={"job_desc": "new words"}, redirect="job-detail", accepted="job-detail"
+    ),
+    Write("job-delete", "job-delete", "delete", redirect="job-detail", accepted="project-jobs"),
+    Write("job-new", "job-new", "create", body={**NEW_JOB, "job_type": "tensorboard"}, accepted="job-detail"),
+    Write("project-stop", "project-stop", "stop", redirect="project-jobs", accepted="project-jobs"),
+    Write("api-stop", "api-job-stop", "stop", api=True, accepted_status=202),
+    Write("api-restart", "api-job-restart", "restart", api=True, restart=True, accepted_status=202),
+    Write("api-edit", "api-job-detail", "update", "patch", {"job_desc": "new words"}, api=True, accepted_status=200),
+    Write("api-delete", "api-job-detail", "delete", "delete", api=True, accepted_status=202),
+    Write("api-create", "api-job-list", "create", body=NEW_JOB, api=True, accepted_status=202),
+    # The auto-stop page saves a policy without asking ModelArts: its writes are the worker's runs of the policy.
+    Write("auto-stop", "auto-stop", "stop", policy=True),
+]
+assert JOB_WRITES == {write.name for write in WRITES if write.route != "create" and not write.policy}
+
+
+def write_matrix(failures_only: bool = False) -> list:
+    cases = []
+    for fault in FAULTS:
+        for write in WRITES:
+            if failures_only and not fault.fails(write.route):
+                continue
+            if fault.only_on is not None and write.name not in fault.only_on:
+                continue
+            cases.append(pytest.param(fault, write, id=f"{fault.name}@{write.name}"))
+    return cases
+
+
+@dataclass(frozen=True)
+class Sent:
+    response: HttpResponse | None  # None: the policy's run, which answers nobody
+    credential: Credential
+    secret: str
+    job_id: int  # the job acted on (0: a creation)
+    before: Snapshot
+    after: Snapshot  # just after the write, before any page is visited
+    browser: Client  # alice's browser, which a page's message waits in
+    writes: int  # how often the write reached ModelArts
+    run: policies.Run | None = None
+
+    @property
+    def html(self) -> str:
+        assert self.response is not None
+        return self.response.content.decode()
+
+
+def on_write_route(simulator: Simulator, monkeypatch, write_route: str) -> None:
+    """Faults added without a route of their own play on the write's route only."""
+    add_fault = simulator.add_fault
+
+    def on_route(kind: str, job_id: int | None = None, route: str = write_route, **params) -> None:
+        add_fault(kind, job_id, route, **params)
+
+    monkeypatch.setattr(simulator, "add_fault", on_route)
+
+
+@pytest.fixture
+def send(alice, operator, simulator, unused_port, settings, monkeypatch) -> Callable[[Fault, Write], Sent]:
+    """Set the case up and send the write as alice (a page with her session, the API with her read-write
+    token), or run the auto-stop policy; a crash is answered with a 500, not raised."""
+    settings.MODELARTS_RETRIES = WRITE_RETRIES
+    settings.DETAIL_CACHE_SECONDS = settings.DETAIL_CACHE_TERMINAL_SECONDS = 0
+    browser = Client(raise_request_exception=False)
+    browser.force_login(alice)
+    script = Client(
+        raise_request_exception=False,
+        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(alice, 'script', ApiToken.Scope.READ_WRITE)[1]}",
+    )
+
+    def writes(write: Write) -> int:
+        return simulator.calls[write.route]
+
+    def run(fault: Fault, write: Write) -> Sent:
+        fields = credential_fields(fault.credential, simulator, unused_port)
+        credential = make_credential(alice, project_id=DEMO.project_id, region=DEMO.region, **fields)
+        job_id = 0 if write.route == "create" else fault.job_id if fault.job_id != JOB_ID else _job_of(write)
+        if job_id:
+            status = 10 if write.restart else 8
+            store_list(credential, [make_job(job_id, job_name=CACHED_NAME, status=status)], fetched_at=timezone.now())
+        if write.policy:
+            AutoStopPolicy.objects.create(credential=credential, hours=1)
+            CachedJob.objects.filter(credential=credential).update(running_since=timezone.now() - timedelta(hours=30))
+            simulator.set_job(DEMO.project_id, job_id, duration=30 * 3_600_000)
+        on_write_route(simulator, monkeypatch, write.route)
+        fault.inject(simulator, credential)
+        case = Sent(None, credential, fields["secret"], job_id, snapshot(credential), snapshot(credential), browser, 0)
+        if write.policy:
+            result = policies.enforce()
+            return replace(case, after=snapshot(credential), writes=writes(write), run=result)
+        path = address(write.url, credential, job_id)
+        if write.api:
+            body = json.dumps(write.body) if write.body is not None else None
+            response = getattr(script, write.method)(path, body, content_type="application/json")
+        else:
+            data = {**(write.body or {}), "job": str(job_id)} if write.name == "project-stop" else write.body or {}
+            if write.route == "create":
+                data["token"] = str(uuid4())
+            response = browser.post(path, data)
+        return replace(case, response=response, after=snapshot(credential), writes=writes(write))
+
+    return run
+
+
+def _job_of(write: Write) -> int:
+    return RESTARTABLE_JOB_ID if write.restart else JOB_ID
+
+
+def write_event(sent: Sent, write: Write) -> AuditEvent:
+    """The audit of the write: there is exactly one."""
+    operation = actions.OPERATIONS[write.operation]
+    events = AuditEvent.objects.filter(action=operation.audit_action, project_id=sent.credential.project_id)
+    assert events.count() == 1, f"{events.count()} audit events of the {write.operation}"
+    return events.get()
+
+
+def assert_write_failed(sent: Sent, fault: Fault, write: Write) -> str:
+    """The write failed, said so with the right status, audited, and changed nothing; what the person sees."""
+    explanation_status = failures.FAILURES[fault.error].status
+    words = fault.words(write.route)
+    if write.policy:
+        assert sent.run is not None and sent.run.failed == [sent.job_id] and sent.run.stopped == []
+        failure = AutoStopFailure.objects.get(job_id=sent.job_id)
+        assert words in failure.last_error
+        shown = f"{failures.explain_stored(failure.last_error_kind, failure.last_error_code, failure.last_error)}"
+    elif write.api:
+        assert sent.response.status_code == explanation_status
+        assert sent.response["Content-Type"] == "application/json"
+        shown = json_failure(sent.html) or ""
+    elif write.redirect is None:  # the form again, with ModelArts' failure above it
+        assert sent.response.status_code == explanation_status
+        shown = FORM_ERROR(sent.html) or ""
+        assert "fault-matrix-job" in sent.html  # the form keeps what was typed
+    else:  # back to a page, which says what became of it
+        target = address(write.redirect, sent.credential, sent.job_id)
+        assert (sent.response.status_code, sent.response["Location"]) == (302, target)
+        shown = ERROR_MESSAGE(sent.browser.get(target).content.decode()) or ""
+        # Whether it was done: "not done" only when ModelArts cannot have done it.
+        unknown, failed = PAGE_OUTCOMES.get(write.name, ("Not confirmed:", "Not done:"))
+        assert (unknown if fault.may_have_acted else failed) in shown
+    assert words in shown, f"{words!r} not in {shown!r}"
+    if fault.code:
+        assert fault.code in shown
+    assert failures.FAILURES[fault.error].title in shown
+    if write.policy:  # its check brought the row up to date; the stop changed nothing
+        assert CachedJob.objects.get(job_id=sent.job_id).status == 8
+    else:
+        assert sent.after == sent.before  # no row changed, none added or removed
+    if write.route == "create" and not write.api:
+        # Kept while the job may exist, so that the same form never makes a second one; else it may be sent again.
+        assert JobCreation.objects.filter(job_id=None).exists() == fault.may_have_acted
+        assert ("did not confirm the job" if fault.may_have_acted else "did not create the job") in shown
+    elif write.route == "create":
+        assert not JobCreation.objects.exists()  # a script decides itself whether to send it again
+    if not write.policy or sent.writes:  # the policy's run stops at its check when that fails
+        event = write_event(sent, write)
+        assert not event.success
+        # The audit masks what follows "token:" as it would a secret: IAM's "The" in "refused to issue a token: The
+        # username or password is wrong."
+        assert words in event.detail or (MASK in event.detail and words.partition(" ")[2] in event.detail)
+    return shown
+
+
+def assert_write_accepted(sent: Sent, write: Write) -> None:
+    if write.policy:
+        assert sent.run is not None and sent.run.stopped == [sent.job_id]
+    elif write.api:
+        assert sent.response.status_code == write.accepted_status
+    else:
+        assert sent.response.status_code == 302
+        job_id = sent.job_id or JobCreation.objects.get().job_id
+        assert sent.response["Location"] == address(write.accepted, sent.credential, job_id)
+    assert write_event(sent, write).success
+
+
+@pytest.mark.parametrize(("fault", "write"), write_matrix())
+def test_write_under_fault(send, simulator, fault, write):
+    sent = send(fault, write)
+
+    if sent.response is not None:
+        assert sent.response.status_code != 500
+        assert "Traceback" not in sent.html
+    if write.policy:  # the policy checks the job first: a fault on every call stops it there, a 401 renews there
+        assert sent.writes <= fault.writes_sent
+    else:
+        assert sent.writes == fault.writes_sent  # never retried, a 401 aside
+    if not fault.fails(write.route):
+        assert_write_accepted(sent, write)
+    else:
+        assert_write_failed(sent, fault, write)
+    assert_credential_intact(Visit(sent.response, sent.credential, sent.secret, sent.before))
+    if fault.token_calls is not None:  # a token is no write: IAM is asked again as a read would be
+        assert fault.token_calls <= simulator.calls["token"] <= fault.token_calls + WRITE_RETRIES
+
+
+@pytest.mark.parametrize(("fault", "write"), write_matrix(failures_only=True))
+def test_write_failure_is_explained(send, fault, write):
+    shown = assert_write_failed(send(fault, write), fault, write)
+
     assert (fault.advice or failures.FAILURES[fault.error].advice) in shown

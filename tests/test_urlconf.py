@@ -35,7 +35,7 @@ def test_a_new_page_is_visited_by_the_checks_of_every_page(settings, with_mail, 
     ("decided", "excluded"),
     [
         (test_query_budgets.BUDGETS, test_query_budgets.EXCLUDED),
-        ({page.url for page in test_fault_matrix.PAGES}, test_fault_matrix.EXCLUDED),
+        (test_fault_matrix.covered(), test_fault_matrix.EXCLUDED),
     ],
     ids=["query-budgets", "fault-matrix"],
 )

@@ -1,19 +1,22 @@
 """A new job: /projects/<project_id>/visualization-jobs/new/ (a GET shows the form, a POST creates the job).
 
-ModelArts is mocked with responses; the same form against the simulator is tests/test_job_actions_simulated.py.
+ModelArts is mocked with responses, or the simulator where its timing matters; the same form against the simulator
+is tests/test_job_actions_simulated.py.
 """
 
+import time
 import uuid
 
 import pytest
 import responses
 from django.test import Client
 
+from accounts.models import Credential
 from audit.models import AuditEvent
 from jobs.forms import normalise_train_url
 from jobs.lookup_limit import take_detail_lookup
 from jobs.models import CachedJob, JobCreation
-from tests.conftest import PROJECT_A, PROJECT_B, allow_operating, make_credential
+from tests.conftest import PROJECT_A, PROJECT_B, allow_operating, make_credential, make_simulated_credential
 from tests.job_actions import UPSTREAM, detail_url, refusal, sent_body, writes
 
 pytestmark = pytest.mark.django_db
@@ -234,6 +237,47 @@ def test_a_refusal_is_explained_and_the_form_kept(alice_client, alice_credential
     assert not event.success and event.detail.startswith(answer["error_code"])
     responses.replace(responses.POST, UPSTREAM, json=CREATED)
     assert alice_client.post(NEW_URL, sent)["Location"] == detail_url(job_id=NEW_ID)
+
+
+def test_after_a_timeout_the_job_may_exist_and_the_same_form_makes_no_second_one(
+    alice_client, simulated_credential, operator, simulator, settings
+):
+    """ModelArts creates the job but answers too late: the page says so, and sending the form again asks nothing."""
+    settings.MODELARTS_READ_TIMEOUT = 0.3
+    simulator.add_fault("timeout", route="create", times=1, delay_ms=600)
+    jobs_before = len(simulator.job_ids(simulated_credential.project_id))
+    sent = form()
+    url = f"/projects/{simulated_credential.project_id}/visualization-jobs/new/"
+
+    response = alice_client.post(url, sent)
+
+    assert response.status_code == 504
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "ModelArts did not confirm the job:" in html and "did not answer within 0.3 s" in html
+    assert "It may have been created even so: look for “resnet-tb” in the project's list" in html
+    again = alice_client.post(url, sent)
+    assert again.status_code == 409 and "This form is being sent already" in again.content.decode()
+    assert simulator.calls["create"] == 1
+    time.sleep(0.5)  # the simulator's late answer: it created the job meanwhile, once
+    assert len(simulator.job_ids(simulated_credential.project_id)) == jobs_before + 1
+
+
+def test_a_connection_refused_sent_nothing_so_the_same_form_may_be_sent_again(
+    alice_client, alice, operator, simulator, unused_port
+):
+    closed = f"http://127.0.0.1:{unused_port}"
+    credential = make_simulated_credential(alice, simulator, modelarts_endpoint=closed)
+    sent = form()
+    url = f"/projects/{credential.project_id}/visualization-jobs/new/"
+
+    response = alice_client.post(url, sent)
+
+    assert response.status_code == 502
+    assert "ModelArts did not create the job:" in response.content.decode()
+    assert not JobCreation.objects.exists()
+    Credential.objects.filter(pk=credential.pk).update(modelarts_endpoint=simulator.url)
+    assert alice_client.post(url, sent).status_code == 302
+    assert simulator.calls["create"] == 1
 
 
 @responses.activate
