@@ -444,7 +444,7 @@ def _accepted_unread(outcome: actions.Outcome, description: str, error: failures
         remaining_duration_ms=None,
     )
     explanation = failures.explain(error)
-    answer = JobDetail.model_validate(job)
+    answer = JobDetail.model_validate(details.FetchedJob.of(job, outcome.at))  # known as of ModelArts' acceptance
     answer.notice = Notice(
         code="details_unavailable",
         message=(

@@ -93,7 +93,8 @@ class Job(Schema):
         description=(
             "When the dashboard got these fields from ModelArts (UTC): for a job's details, moments ago (they are "
             "shared for a few seconds), unless a notice says they are the cached list's; for a list's jobs, when "
-            "the list, or since then the job's details, were fetched."
+            "the list, or since then the job's details, were fetched; after an action whose job could not be read "
+            "back (notice details_unavailable), when ModelArts accepted the action."
         )
     )
 
