@@ -78,6 +78,7 @@ def test_an_accepted_stop_whose_job_cannot_be_read_back_is_still_a_202(alice_cre
     assert "ModelArts accepted the stop" in answer["notice"]["message"]
     assert "ModelArts.0010: Internal error." in answer["notice"]["message"]
     assert answer["notice"]["retry_after"] >= 1
+    assert answer["fetched_at"] == answer["notice"]["fetched_at"]  # what is known, as of the acceptance
     assert [call.request.method for call in responses.calls] == ["POST", "GET"]
     assert AuditEvent.objects.get(action=AuditEvent.Action.JOB_STOP).success
 
