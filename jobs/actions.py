@@ -152,6 +152,14 @@ def enabled_for(user) -> bool:
     return refusal_for(user) is None
 
 
+def job_operations(user) -> list[Operation]:
+    """Every operation on an existing job that the user may ask for: the job's page holds a dialog for each, since
+    the job it follows may come to allow one it does not allow yet (a restart, once a stop has ended)."""
+    if not enabled_for(user):
+        return []
+    return [operation for name, operation in OPERATIONS.items() if name != "create"]
+
+
 def offered(user, status: int) -> list[Operation]:
     """The operations the job's page offers this user in this status (none without the right to act)."""
     if not enabled_for(user):

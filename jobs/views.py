@@ -202,6 +202,7 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
         recent_actions=recent,
         following=following,
         controls=_controls(request, job),
+        dialogs=[_confirmation(operation, _shown_name(job), job) for operation in actions.job_operations(request.user)],
         # A job that can still change is followed by the page (static/js/live.js); a finished one is not.
         live=bool(following) or not status_for(job.status).terminal,
     )
@@ -212,10 +213,11 @@ def _controls(request: AuthenticatedHttpRequest, job: VisualizationJob) -> list[
     """The actions the page offers for the job as ModelArts just reported it, each with its confirmation (what
     its dialog says, as its page does). Only for a fresh answer: a page showing stored data (ModelArts failed,
     or was not asked) offers none, since the status it shows may no longer be true."""
-    return [
-        _confirmation(operation, job.job_name or str(job.job_id), job)
-        for operation in actions.offered(request.user, job.status)
-    ]
+    return [_confirmation(operation, _shown_name(job), job) for operation in actions.offered(request.user, job.status)]
+
+
+def _shown_name(job: VisualizationJob) -> str:
+    return job.job_name or str(job.job_id)
 
 
 def _confirmation(

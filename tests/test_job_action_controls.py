@@ -72,6 +72,24 @@ def test_dialogs_are_scripted_from_a_static_file(alice_client, alice_credential,
     assert "<dialog" not in live
 
 
+def test_a_running_job_page_holds_the_restart_dialog_its_button_will_open_once_stopped(
+    alice_client, alice_credential, operator, service_jobs
+):
+    """The page follows the job: after a stop, the restart button live.js brings opens a dialog too."""
+    service_jobs.add(make_job(JOB_ID, status=8, job_name="resnet-tb"))
+
+    html = alice_client.get(detail_url()).content.decode()
+
+    assert "restart" not in offered(html)
+    assert re.findall(r'<dialog id="dialog-(\w+)"', html) == ["stop", "restart", "edit", "delete"]
+
+
+def test_no_dialogs_for_a_viewer_who_may_not_act(alice_client, alice_credential, service_jobs):
+    service_jobs.add(make_job(JOB_ID, status=8))
+
+    assert "<dialog" not in alice_client.get(detail_url()).content.decode()
+
+
 @pytest.mark.parametrize(("status", "shown"), [(8, True), (1, False), (9, False), (13, False), (15, False)])
 def test_open_tensorboard_only_while_running(alice_client, alice_credential, service_jobs, status, shown):
     service_jobs.add(make_job(JOB_ID, status=status, service_url="https://tensorboard.example.com/10086/"))

@@ -137,12 +137,11 @@ def test_create_start_stop_restart_and_delete_a_job(browser, live_server, simula
     assert "Open TensorBoard" not in text_of(browser, "#live")
     screenshot(browser, "job-canceled")
 
-    # Restart it. The dialog asks when the page was loaded in a status that allows a restart; this page was
-    # loaded while the job was being canceled, so the button opens the confirmation page instead.
-    click(browser, "#live .job-actions a[href$='/restart/']")
-    wait_for_page(browser, detail_path(created) + "restart/")
-    assert NAME in text_of(browser, "h1")
-    click(browser, "form.action-form button[type=submit]")
+    # Restart it: this page was loaded while the job was being canceled, yet the button the live update brought
+    # asks in a dialog too.
+    dialog = open_dialog(browser, "restart")
+    assert same_page(browser) and NAME in dialog.text
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for_page(browser, detail_path(created))
     assert f"Restart of “{NAME}” ({created}) requested by {USERNAME}" in text_of(browser, ".messages")
     mark_page(browser)
@@ -184,6 +183,8 @@ def test_each_action_asks_in_a_dialog_and_cancel_changes_nothing(
     dialog = open_dialog(browser, action)
     assert RUNNING_NAME in dialog.text and says in dialog.text
     assert focused_in(browser, dialog)  # the keyboard is in the dialog
+    if action in ("stop", "delete"):  # on Cancel, where Enter at once would act
+        assert browser.execute_script("return document.activeElement.hasAttribute('data-dialog-close');")
     assert not find_all(browser, "#live a[data-dialog]:focus")
     screenshot(browser, f"job-{action}-dialog")
 
