@@ -235,6 +235,9 @@ def _iam_error(response: requests.Response) -> ModelArtsError:
     code, message, _ = error_fields(body) if isinstance(body, dict) else ("", "", "")
     if response.status_code in (400, 401, 403):
         return IamTokenRefused(
-            f"IAM refused to issue a token: {message or response.reason}", code=code, http_status=response.status_code
+            # Not "token: <message>", which log redaction would take for a token and mask the message's first word.
+            f"IAM refused to issue a token. {message or response.reason}",
+            code=code,
+            http_status=response.status_code,
         )
     return error_for(response.status_code, code, message or f"IAM answered HTTP {response.status_code}.")
