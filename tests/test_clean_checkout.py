@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.pictures import CHECKOUT, README_SCREENSHOTS, screenshot_folder
+from tests.e2e.pictures import CHECKOUT, README_SCREENSHOTS, screenshot_path
 
 
 def git_ignores(path) -> bool:
@@ -18,15 +18,17 @@ def git_ignores(path) -> bool:
 
 def test_a_test_run_saves_screenshots_where_git_does_not_look(monkeypatch):
     monkeypatch.delenv("UPDATE_SCREENSHOTS", raising=False)
-    folder = screenshot_folder()
-    assert folder != README_SCREENSHOTS
-    assert git_ignores(folder / "detail.png")
+    path = screenshot_path("detail")
+    assert path.parent != README_SCREENSHOTS
+    assert git_ignores(path)
 
 
 def test_make_screenshots_refreshes_the_readme_pictures(monkeypatch):
     monkeypatch.setenv("UPDATE_SCREENSHOTS", "1")
-    assert screenshot_folder() == README_SCREENSHOTS
+    assert screenshot_path("detail") == README_SCREENSHOTS / "detail.png"
     assert not git_ignores(README_SCREENSHOTS / "detail.png")
+    # A picture the README does not show stays out of docs/.
+    assert git_ignores(screenshot_path("job-deleted"))
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     commands = subprocess.run(

@@ -15,7 +15,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.e2e.people import PASSWORD, USERNAME
-from tests.e2e.pictures import screenshot_folder
+from tests.e2e.pictures import screenshot_path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -179,10 +179,10 @@ def log_in(driver: WebDriver, username: str, password: str) -> None:
 
 
 def screenshot(driver: WebDriver, name: str) -> None:
-    """<name>.png in the run's screenshot folder (tests/e2e/pictures.py), replaced on every run."""
-    folder = screenshot_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(folder / f"{name}.png"))
+    """<name>.png where this run keeps it (tests/e2e/pictures.py), replaced on every run."""
+    path = screenshot_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(path))
 
 
 def phone_screenshot(driver: WebDriver, name: str) -> None:

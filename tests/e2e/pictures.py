@@ -2,7 +2,8 @@
 
 `make test` must leave the checkout as it was, so a normal run writes them into tests/e2e/screenshots/,
 which git ignores (look there after a run). `make screenshots` sets UPDATE_SCREENSHOTS=1 to refresh the
-README's pictures in docs/screenshots/ on purpose.
+README's pictures in docs/screenshots/ on purpose: those the README shows go there, the others still to the
+ignored folder, so that docs/ holds no picture nobody sees.
 """
 
 import os
@@ -18,5 +19,8 @@ def updating_screenshots() -> bool:
     return os.environ.get("UPDATE_SCREENSHOTS", "") == "1"
 
 
-def screenshot_folder() -> Path:
-    return README_SCREENSHOTS if updating_screenshots() else RUN_SCREENSHOTS
+def screenshot_path(name: str) -> Path:
+    """Where the screenshot called ``name`` goes in this run."""
+    shown = f"docs/screenshots/{name}.png" in (CHECKOUT / "README.md").read_text()
+    folder = README_SCREENSHOTS if updating_screenshots() and shown else RUN_SCREENSHOTS
+    return folder / f"{name}.png"
