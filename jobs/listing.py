@@ -352,6 +352,8 @@ class JobList:
     # When nothing is listed: how many jobs there are without the filters, for the page to tell "no job matches
     # these filters" from "there are no jobs".
     total: int | None = None
+    # When nothing is listed: some list was never fetched, so that nothing listed does not mean "no jobs".
+    unfetched: bool = False
 
 
 def list_jobs(
@@ -368,10 +370,11 @@ def list_jobs(
         return JobList(form, refresh.list_states(credentials))
     query = form.query()
     states, page = run_query(jobs, query, credentials)
-    total = None
+    total, unfetched = None, False
     if page.paginator.count == 0:
         total = jobs.count() if query.is_filtered else 0  # one more query, only for an empty result
-    return JobList(form, states, query, page, total)
+        unfetched = any(getattr(states.get(credential.pk), "fetched_at", None) is None for credential in credentials)
+    return JobList(form, states, query, page, total, unfetched)
 
 
 def run_query(
