@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Credential
+from jobs import api as api_module
 from jobs import details
 from jobs.listing import ListQueryForm
 from tests.conftest import PROJECT_A, make_job, store_list
@@ -278,3 +279,27 @@ def test_only_get(client):
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_description_is_generated_once_for_both_public_addresses(client, monkeypatch):
+    """Anyone may ask for /api/schema and /api/docs: neither regenerates the description for each request."""
+    generated = []
+    original = api_module.api.get_openapi_schema
+
+    def counted(*args, **kwargs):
+        generated.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(api_module.api, "get_openapi_schema", counted)
+    api_module._description.cache_clear()
+    api_module._reference.cache_clear()
+    try:
+        first = client.get("/api/schema").json()
+        assert client.get("/api/schema").json() == first
+        assert client.get("/api/docs").status_code == client.get("/api/docs").status_code == 200
+    finally:
+        api_module._description.cache_clear()
+        api_module._reference.cache_clear()
+
+    assert generated == [{"path_prefix": "/api/"}]
+    assert first["paths"][LIST_PATH]["get"]["operationId"]
