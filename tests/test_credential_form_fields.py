@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Credential
-from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B
+from tests.conftest import ALICE_SECRET, PROJECT_A
+from tests.credential_forms import credential_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +20,7 @@ RETYPE_PASSWORD = "Type your dashboard password again"
 
 
 def new_credential(**overrides):
-    data = {
-        "name": "Vision team",
-        "region": "cn-north-4",
-        "project_id": PROJECT_B,
-        "auth_kind": "aksk",
-        "access_key": "AKNEW000000000000000",
-        "iam_domain": "",
-        "iam_user": "",
-        "secret": NEW_SECRET,
-    }
-    data.update(overrides)
-    return data
+    return credential_form(NEW_SECRET, **overrides)
 
 
 def fieldset(html: str, kind: str) -> str:

@@ -8,6 +8,7 @@ from django.test import Client
 from accounts.models import Credential
 from jobs.upstream_limit import upstream_slot
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B
+from tests.credential_forms import credential_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,17 +20,7 @@ SIGNATURE_REFUSED = {"error_code": "APIGW.0301", "error_msg": "verify aksk signa
 
 
 def new_credential(**overrides):
-    data = {
-        "name": "Vision team",
-        "region": "cn-north-4",
-        "project_id": PROJECT_B,
-        "auth_kind": "aksk",
-        "access_key": "AKNEW000000000000000",
-        "secret": NEW_SECRET,
-        "test_connection": "on",
-    }
-    data.update(overrides)
-    return data
+    return credential_form(NEW_SECRET, **{"test_connection": "on", **overrides})
 
 
 def edit_of(credential, **overrides):

@@ -5,6 +5,7 @@ from django.test import Client
 
 from accounts.models import Credential
 from tests.conftest import ALICE_SECRET, PROJECT_A, PROJECT_B, make_credential
+from tests.credential_forms import credential_form
 
 pytestmark = pytest.mark.django_db
 
@@ -12,18 +13,7 @@ NEW_SECRET = "brand-NEW-secret-value-1111111111111111"
 
 
 def aksk_form(**overrides):
-    data = {
-        "name": "Vision team",
-        "region": "cn-north-4",
-        "project_id": PROJECT_B,
-        "auth_kind": "aksk",
-        "access_key": "AKNEW000000000000000",
-        "iam_domain": "",
-        "iam_user": "",
-        "secret": NEW_SECRET,
-    }
-    data.update(overrides)
-    return data
+    return credential_form(NEW_SECRET, **overrides)
 
 
 def test_list_shows_own_credentials_without_secrets(alice_client, alice_credential, bob):
