@@ -9,7 +9,7 @@ or never-fetched list is served as stored while the background worker refreshes 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -226,7 +226,6 @@ class ListQueryForm(forms.Form):
         """The view to show: valid values as given, correctable mistakes replaced by defaults."""
         errors = self.errors  # validates the form, if that has not happened yet
         cleaned = {name: value for name, value in self.cleaned_data.items() if name not in errors}
-        notices = self.notices
         return ListQuery(
             search=cleaned.get("q") or "",
             group=cleaned.get("group") or "",
@@ -235,7 +234,6 @@ class ListQueryForm(forms.Form):
             sort=cleaned.get("sort") or DEFAULT_SORT,
             per_page=cleaned.get("per_page") or DEFAULT_PAGE_SIZE,
             page=cleaned.get("page", 1),
-            notices=notices,
         )
 
 
@@ -265,7 +263,6 @@ class ListQuery:
     sort: str = DEFAULT_SORT
     per_page: int = DEFAULT_PAGE_SIZE
     page: int = 1
-    notices: list[str] = field(default_factory=list)
 
     def params(self, **changes) -> dict[str, str]:
         """Query-string parameters that differ from the defaults, with ``changes`` applied."""
