@@ -194,10 +194,6 @@ class ListQueryForm(forms.Form):
                 data[name] = str(self.DEFAULTS[name])
             self.data = data
 
-    def has_fatal_errors(self) -> bool:
-        """Validates the form, if that has not happened yet."""
-        return bool(self.errors)
-
     @property
     def notices(self) -> list[str]:
         """One notice saying which values of the address were replaced, and by what; none when nothing was."""
@@ -363,7 +359,7 @@ def list_jobs(
     The page's form corrects mistakes in sorting and paging; the API's refuses any invalid value.
     """
     form = form_class(data)
-    if form.has_fatal_errors():
+    if not form.is_valid():  # only fatal errors are left: correctable ones were replaced
         return JobList(form, refresh.list_states(credentials))
     query = form.query()
     states, page = run_query(jobs, query, credentials)
