@@ -7,7 +7,7 @@ and a project is looked up among the viewer's own credentials only, as on pages.
 """
 
 import math
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -578,13 +578,26 @@ def _method_order(method: str) -> tuple[int, str]:
     return (METHODS.index(method) if method in METHODS else len(METHODS), method)
 
 
+@cache
+def _description() -> dict[str, Any]:
+    """The OpenAPI description, made once per process: it depends on the code alone, and generating it takes
+    tens of milliseconds, which two public addresses would otherwise spend on every anonymous request."""
+    return api.get_openapi_schema(path_prefix="/api/")
+
+
+@cache
+def _reference() -> dict[str, Any]:
+    """The API reference page's content, read from the description once, like it."""
+    return api_reference(_description())
+
+
 @login_not_required
 @csrf_exempt
 def openapi_schema(request: HttpRequest) -> JsonResponse:
     """The OpenAPI description; public, like the URL space it describes, so tools can fetch it."""
     if request.method != "GET":
         return _method_not_allowed("GET")
-    return JsonResponse(api.get_openapi_schema(path_prefix="/api/"))
+    return JsonResponse(_description())
 
 
 @login_not_required
@@ -593,7 +606,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     """The same description as a page for people; as public as the schema, and refusing other methods alike."""
     if request.method != "GET":
         return _method_not_allowed("GET")
-    return render(request, "jobs/api_docs.html", api_reference(api.get_openapi_schema(path_prefix="/api/")))
+    return render(request, "jobs/api_docs.html", _reference())
 
 
 @login_not_required

@@ -288,7 +288,7 @@ class ListParams(BaseModel):
     @classmethod
     def _judged_by_the_list_form(cls, data: dict[str, str]) -> dict[str, Any]:
         form = ApiListQueryForm(data)
-        if form.has_fatal_errors():
+        if not form.is_valid():
             raise PydanticCustomError(
                 "invalid_query", "Some query parameters are invalid.", {"fields": form.errors.get_json_data()}
             )

@@ -9,7 +9,7 @@ or never-fetched list is served as stored while the background worker refreshes 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -194,10 +194,6 @@ class ListQueryForm(forms.Form):
                 data[name] = str(self.DEFAULTS[name])
             self.data = data
 
-    def has_fatal_errors(self) -> bool:
-        """Validates the form, if that has not happened yet."""
-        return bool(self.errors)
-
     @property
     def notices(self) -> list[str]:
         """One notice saying which values of the address were replaced, and by what; none when nothing was."""
@@ -226,7 +222,6 @@ class ListQueryForm(forms.Form):
         """The view to show: valid values as given, correctable mistakes replaced by defaults."""
         errors = self.errors  # validates the form, if that has not happened yet
         cleaned = {name: value for name, value in self.cleaned_data.items() if name not in errors}
-        notices = self.notices
         return ListQuery(
             search=cleaned.get("q") or "",
             group=cleaned.get("group") or "",
@@ -235,7 +230,6 @@ class ListQueryForm(forms.Form):
             sort=cleaned.get("sort") or DEFAULT_SORT,
             per_page=cleaned.get("per_page") or DEFAULT_PAGE_SIZE,
             page=cleaned.get("page", 1),
-            notices=notices,
         )
 
 
@@ -265,7 +259,6 @@ class ListQuery:
     sort: str = DEFAULT_SORT
     per_page: int = DEFAULT_PAGE_SIZE
     page: int = 1
-    notices: list[str] = field(default_factory=list)
 
     def params(self, **changes) -> dict[str, str]:
         """Query-string parameters that differ from the defaults, with ``changes`` applied."""
@@ -352,6 +345,8 @@ class JobList:
     # When nothing is listed: how many jobs there are without the filters, for the page to tell "no job matches
     # these filters" from "there are no jobs".
     total: int | None = None
+    # When nothing is listed: some list was never fetched, so that nothing listed does not mean "no jobs".
+    unfetched: bool = False
 
 
 def list_jobs(
@@ -364,14 +359,15 @@ def list_jobs(
     The page's form corrects mistakes in sorting and paging; the API's refuses any invalid value.
     """
     form = form_class(data)
-    if form.has_fatal_errors():
+    if not form.is_valid():  # only fatal errors are left: correctable ones were replaced
         return JobList(form, refresh.list_states(credentials))
     query = form.query()
     states, page = run_query(jobs, query, credentials)
-    total = None
+    total, unfetched = None, False
     if page.paginator.count == 0:
         total = jobs.count() if query.is_filtered else 0  # one more query, only for an empty result
-    return JobList(form, states, query, page, total)
+        unfetched = any(getattr(states.get(credential.pk), "fetched_at", None) is None for credential in credentials)
+    return JobList(form, states, query, page, total, unfetched)
 
 
 def run_query(

@@ -47,7 +47,13 @@ def _list_page(request: HttpRequest, template: str, listed: JobList, context: di
     """The overview or a project's page around its list; a 400 for a query string it cannot use."""
     if listed.page is None:
         return render(request, template, {**context, "list_form": listed.form}, status=400)
-    listing_context = {"list_form": listed.form, "query": listed.query, "page": listed.page, "total": listed.total}
+    listing_context = {
+        "list_form": listed.form,
+        "query": listed.query,
+        "page": listed.page,
+        "total": listed.total,
+        "unfetched": listed.unfetched,
+    }
     return render(request, template, {**context, **listing_context})
 
 

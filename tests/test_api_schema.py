@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Credential
+from jobs import api as api_module
 from jobs import details
 from jobs.listing import ListQueryForm
 from tests.conftest import PROJECT_A, make_job, store_list
@@ -290,3 +291,27 @@ def test_every_job_says_when_its_fields_were_fetched(schema):
         assert "UTC" in field["description"], name
         assert "fetched_at" in components[name]["required"], name
     assert deref(schema, components["JobList"]["properties"]["jobs"]["items"]) == components["Job"]
+
+
+def test_the_description_is_generated_once_for_both_public_addresses(client, monkeypatch):
+    """Anyone may ask for /api/schema and /api/docs: neither regenerates the description for each request."""
+    generated = []
+    original = api_module.api.get_openapi_schema
+
+    def counted(*args, **kwargs):
+        generated.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(api_module.api, "get_openapi_schema", counted)
+    api_module._description.cache_clear()
+    api_module._reference.cache_clear()
+    try:
+        first = client.get("/api/schema").json()
+        assert client.get("/api/schema").json() == first
+        assert client.get("/api/docs").status_code == client.get("/api/docs").status_code == 200
+    finally:
+        api_module._description.cache_clear()
+        api_module._reference.cache_clear()
+
+    assert generated == [{"path_prefix": "/api/"}]
+    assert first["paths"][LIST_PATH]["get"]["operationId"]

@@ -160,3 +160,17 @@ def test_the_page_renders_every_field_of_the_form(alice_client, alice_credential
     assert {"trust_endpoints", "current_password", "test_connection"} <= set(names)
     for name in names:
         assert f'name="{name}"' in html, name
+
+
+def test_a_checkbox_sits_inside_its_label_before_the_words(alice_client):
+    """As the list filters' box: a box alone on a line below its words reads as belonging to the next field."""
+    html = alice_client.get("/credentials/add/").content.decode()
+
+    field = re.search(r'<div class="field field--checkbox">(.*?)</div>', html, re.S)
+    assert field, "the test-on-save box is not laid out as a checkbox"
+    assert re.search(
+        r'<label for="id_test_connection">\s*<input type="checkbox" name="test_connection"[^>]*checked[^>]*>'
+        r"\s*Test the connection after saving\s*</label>",
+        field.group(1),
+    )
+    assert field.group(1).count("<label") == 1

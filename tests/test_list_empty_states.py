@@ -5,7 +5,9 @@ import re
 from html import unescape
 
 import pytest
+from django.utils import timezone
 
+from jobs.models import JobListRefresh
 from tests.conftest import PROJECT_A, PROJECT_B, allow_operating, make_credential, make_job, store_list
 from tests.list_pages import HOME_URL, LIST_URL, names, store_five
 
@@ -109,6 +111,45 @@ def test_the_overview_without_any_job_offers_new_job_in_each_project(alice_clien
     assert "None of your projects has visualization jobs yet." in box
     assert f'<a href="{NEW_JOB}">New job in alice\'s project</a>' in box
     assert f'<a href="/projects/{PROJECT_B}/visualization-jobs/new/">New job in Second</a>' in box
+
+
+def never_fetched(credential) -> None:
+    """The list's first refresh failed: there is no list, which is not a list without jobs."""
+    now = timezone.now()
+    JobListRefresh.objects.create(
+        credential=credential,
+        started_at=now,
+        finished_at=now,
+        last_error="APIGW.0301 verify aksk signature fail",
+        last_error_kind="AuthenticationError",
+        last_error_at=now,
+        consecutive_failures=1,
+        failing_since=now,
+    )
+
+
+def test_a_list_never_fetched_is_not_called_empty(alice_client, alice, alice_credential):
+    allow_operating(alice)
+    never_fetched(alice_credential)
+
+    response = alice_client.get(LIST_URL)
+
+    assert "There is no earlier list to show." in response.content.decode()
+    box = empty_state(response)
+    assert "Nothing to show yet: this project's list has not been fetched from ModelArts." in box
+    assert "no visualization jobs yet" not in box and NEW_JOB not in box
+
+
+def test_the_overview_with_a_list_never_fetched_does_not_call_every_project_empty(
+    alice_client, alice_credential, alice
+):
+    never_fetched(alice_credential)
+    store_list(make_credential(alice, project_id=PROJECT_B, name="Second"), [])
+
+    box = empty_state(alice_client.get(HOME_URL))
+
+    assert "Nothing to show yet: not every project's list has been fetched from ModelArts." in box
+    assert "None of your projects has visualization jobs yet." not in box
 
 
 def test_another_users_project_is_404_and_his_counts_are_his_own(bob_client, bob, alice_credential):

@@ -60,7 +60,7 @@ def test_the_page_corrects_a_sort_the_api_refuses(alice_credential):
     page = run(alice_credential, "sort=sideways&per_page=7", ListQueryForm)
     api = run(alice_credential, "sort=sideways&per_page=7", ApiListQueryForm)
 
-    assert page.page is not None and page.query is not None and len(page.query.notices) == 1
+    assert page.page is not None and page.query is not None and len(page.form.notices) == 1
     assert api.page is None and set(api.form.errors) == {"sort", "per_page"}
 
 

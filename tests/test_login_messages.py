@@ -70,3 +70,14 @@ def test_the_messages_are_translated(client, alice_client):
 
     assert ASKED not in asked and "请登录" in asked
     assert LOGGED_OUT not in logged_out.content.decode() and "已退出登录" in logged_out.content.decode()
+
+
+def test_logging_out_after_the_session_expired_lands_on_the_login_form(client, alice):
+    """A page left open past its session: "Log out" must not ask to log in to come back to a logout (which,
+    after logging in, would be a GET the logout view refuses)."""
+    response = client.post("/accounts/logout/", follow=True)
+
+    assert response.redirect_chain == [(LOGIN, 302)]
+    html = response.content.decode()
+    assert LOGGED_OUT in html and ASKED not in html
+    assert 'name="next" value=""' in html
