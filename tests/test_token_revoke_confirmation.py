@@ -40,7 +40,7 @@ def test_a_get_asks_and_revokes_nothing(alice_client, token):
     form = revoke_form(html, token)
     assert 'name="csrfmiddlewaretoken"' in form
     assert '<button type="submit" class="danger">Revoke</button>' in form
-    assert f'<a href="{PAGE}" data-dialog-close>Cancel</a>' in form
+    assert f'<a href="{PAGE}" data-dialog-close autofocus>Cancel</a>' in form  # Enter at once revokes nothing
     assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
