@@ -52,7 +52,8 @@ def _fetch_once(
     with cache_lock(f"{key}:lock", wait_seconds) as acquired:
         if acquired:
             # A holder may have stored the result and let go between our miss and our lock: take it rather than
-            # ask ModelArts again (benchmarks/serve.py, concurrent_viewers_upstream_calls).
+            # ask ModelArts again. 100 viewers of a job whose details live 1 s: 31 calls in 30 s with this look,
+            # 34-35 without (docs/performance.md, run E).
             done = cache.get(key)
             return done if done is not None else _compute_outcome(compute, ttl, key)
     wait_for_unlock(f"{key}:lock", wait_seconds)
