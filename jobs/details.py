@@ -55,7 +55,9 @@ def _fetch_once(
             # ask ModelArts again. 100 viewers of a job whose details live 1 s: 31 calls in 30 s with this look,
             # 34-35 without (docs/performance.md, run E).
             done = cache.get(key)
-            return done if done is not None else _compute_outcome(compute, ttl, key)
+            if done is not None:
+                return done
+            return _compute_outcome(compute, ttl, key)
     wait_for_unlock(f"{key}:lock", wait_seconds)
     outcome = cache.get(key)
     if outcome is None:  # the holder gave up or its result already expired: do it ourselves

@@ -9,7 +9,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from accounts.models import ApiToken
-from jobs import listing, refresh
+from jobs import heartbeat, listing, refresh
 from jobs.listing import ListQueryForm
 from simulator.seed import DEMO
 from tests.conftest import PROJECT_A, make_credential, make_job, store_list
@@ -83,10 +83,14 @@ def queries_per_page(client, alice, credential) -> dict[str, int]:
 
 
 @pytest.fixture
-def as_served(monkeypatch):
+def as_served(monkeypatch, alice):
     """Pages as served beside a background worker: every signed-in page asks whether one runs (jobs.heartbeat),
-    which the tests' immediate mode skips. The lists the test stores are fresh, so nothing is queued."""
+    which the tests' immediate mode skips. A consumer was seen a moment ago and a page has read its heartbeat,
+    so the pages measured need no query for it (tests/test_worker_heartbeat.py counts that look). The lists
+    the test stores are fresh, so nothing is queued."""
     monkeypatch.setattr(HUEY, "immediate", False)
+    heartbeat.record()
+    assert heartbeat.worker_missing_for(alice) is False
 
 
 @responses.activate

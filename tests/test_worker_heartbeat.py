@@ -80,11 +80,32 @@ def test_the_queue_in_immediate_mode_needs_no_worker(alice_client, stale):
     assert NOTICE not in page_text(alice_client)
 
 
-def test_the_check_is_one_query(alice, stale, queue_in_background):
+def test_without_a_consumer_the_check_is_two_queries(alice, stale, queue_in_background):
     with CaptureQueriesContext(connection) as captured:
         assert heartbeat.worker_missing_for(alice) is True
 
-    assert len(captured) == 1
+    assert len(captured) == 2  # the latest heartbeat, then the viewer's stale lists
+
+
+def test_a_consumer_seen_lately_spares_the_next_pages_any_query(alice, bob, stale, queue_in_background):
+    seen(timedelta(minutes=1))
+    with CaptureQueriesContext(connection) as first:
+        assert heartbeat.worker_missing_for(alice) is False
+    with CaptureQueriesContext(connection) as later:
+        assert heartbeat.worker_missing_for(bob) is False
+
+    assert len(first) == 1 and len(later) == 0
+
+
+def test_the_quiet_ends_when_the_last_heartbeat_grows_old(alice, alice_client, stale, queue_in_background, monkeypatch):
+    """Remembering the last heartbeat never hides a consumer that stopped: the notice is due at the moment it
+    would be without it."""
+    seen(timedelta(minutes=1))
+    assert NOTICE not in page_text(alice_client)
+    later = timezone.now() + timedelta(minutes=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert NOTICE in page_text(alice_client)
 
 
 def test_readyz_does_not_depend_on_the_worker(stale, queue_in_background):
