@@ -240,6 +240,8 @@ def test_a_failed_refresh_is_stored_as_its_kind_and_shown_in_each_viewers_langua
     assert (stored.last_error_kind, stored.last_error_code) == ("IamPermissionDenied", "ModelArts.0108")
     assert "上次刷新失败" in chinese and "该 IAM 用户没有执行此操作的权限。" in chinese
     assert "The IAM user is not allowed to do this." in english
+    overview = " ".join(alice_client.get("/", **CHINESE).content.decode().split())
+    assert "上次刷新失败：该 IAM 用户没有执行此操作的权限。" in overview  # a Chinese colon, the sentence as one
 
 
 def test_messages_are_in_the_language_of_the_request(alice_client, simulated_credential):

@@ -64,6 +64,14 @@ def test_the_confirmation_lists_the_chosen_stoppable_jobs(alice_client, jobs, op
     assert writes() == []  # a GET only asks
 
 
+def test_the_confirmation_speaks_of_one_job_or_several(alice_client, jobs, operator):
+    one = alice_client.get(STOP_URL, {"job": "1"}).content.decode()
+    two = alice_client.get(STOP_URL, {"job": ["1", "3"]}).content.decode()
+
+    assert "ModelArts stops this job and its TensorBoard, and billing for it ends." in one
+    assert "ModelArts stops the jobs and their TensorBoards, and billing for them ends." in two
+
+
 def test_stop_all_long_running_lists_them(alice_client, jobs, operator):
     html = alice_client.get(STOP_URL, {"long_running": "1"}).content.decode()
 
