@@ -25,6 +25,7 @@ from tests.e2e.browser import (  # noqa: E402
     WINDOW,
     click,
     find,
+    find_all,
     open_logged_in,
     screenshot,
     text_of,
@@ -91,6 +92,16 @@ def test_choosing_the_authentication_shows_only_its_fields(browser, live_server,
     click(browser, "#id_auth_kind_0")
     wait(browser).until(lambda driver: shown(driver, "#id_access_key"))
     assert not shown(browser, "#id_iam_domain")
+
+
+def test_a_form_sent_back_with_errors_starts_at_the_first_field_to_correct(browser, live_server, person):
+    open_logged_in(browser, live_server, "/credentials/add/")
+    find(browser, "main form button[type=submit]").click()
+
+    wait_for_text(browser, ".errorlist", "This field is required.")
+    focused = browser.execute_script("return document.activeElement;")
+    assert focused.get_attribute("aria-invalid") == "true"
+    assert focused == find_all(browser, "main [aria-invalid='true']")[0]
 
 
 def test_the_form_fits_a_phone(browser, live_server, person):
