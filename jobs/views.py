@@ -203,27 +203,19 @@ def job_detail(request: AuthenticatedHttpRequest, project_id: str, job_id: int) 
         return _lookup_failed(request, context, error)
     recent = actions.recent(project_id, job_id)
     following = actions.following(recent, job.status)
+    name = job.job_name or str(job.job_id)
     context.update(
         job=job,
         recent_actions=recent,
         following=following,
-        controls=_controls(request, job),
-        dialogs=[_confirmation(operation, _shown_name(job), job) for operation in actions.job_operations(request.user)],
+        # Buttons for what the status ModelArts just reported allows (a page showing stored data offers none: its
+        # status may no longer be true), and a dialog for every action, since the buttons change with the status.
+        controls=actions.offered(request.user, job.status),
+        dialogs=[_confirmation(operation, name, job) for operation in actions.job_operations(request.user)],
         # A job that can still change is followed by the page (static/js/live.js); a finished one is not.
         live=bool(following) or not status_for(job.status).terminal,
     )
     return render(request, "jobs/job_detail.html", context)
-
-
-def _controls(request: AuthenticatedHttpRequest, job: VisualizationJob) -> list[dict]:
-    """The actions the page offers for the job as ModelArts just reported it, each with its confirmation (what
-    its dialog says, as its page does). Only for a fresh answer: a page showing stored data (ModelArts failed,
-    or was not asked) offers none, since the status it shows may no longer be true."""
-    return [_confirmation(operation, _shown_name(job), job) for operation in actions.offered(request.user, job.status)]
-
-
-def _shown_name(job: VisualizationJob) -> str:
-    return job.job_name or str(job.job_id)
 
 
 def _confirmation(
